@@ -17,7 +17,8 @@ GRPC_GATEWAY_VERSION := v2.33.0
 GRPCURL_VERSION      := v1.9.3
 GOOGLE_PROTO_FILES   := 6.0.1
 
-GO_PACKAGES := ./gen/... ./services/...
+MODULES     := gen services/platform services/accounts services/directory services/availability services/search services/gateway services/cmd
+GO_PACKAGES := $(addprefix ./,$(addsuffix /...,$(MODULES)))
 GOOGLE_API_PROTOS := annotations http field_behavior client launch_stage resource httpbody
 GOOGLE_RPC_PROTOS := status error_details code
 

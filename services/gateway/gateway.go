@@ -1,0 +1,58 @@
+// Package gateway serves the REST/JSON API of every SAS service by
+// translating HTTP requests into gRPC calls on one client connection, so that
+// every gRPC interceptor of the server (auth, audit, limits) runs on REST too.
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+	"google.golang.org/grpc"
+)
+
+// ErrNoConn is returned by New when Options.Conn is nil.
+var ErrNoConn = errors.New("gateway: no gRPC client connection")
+
+// Options configures the gateway built by New.
+type Options struct {
+	// Logger receives one access log line per request; slog.Default() when nil.
+	Logger *slog.Logger
+	// Conn is a client connection to the gRPC server that hosts the services
+	// (in sasd: an in-memory or unix-socket connection to the local server, so
+	// every gRPC interceptor — auth, audit, limits — runs on REST too).
+	Conn *grpc.ClientConn
+	// TracerProvider traces HTTP requests; the global provider when nil.
+	TracerProvider trace.TracerProvider
+	// MeterProvider records HTTP metrics; the global provider when nil.
+	MeterProvider metric.MeterProvider
+	// Propagators extract trace context from HTTP headers; the global ones when nil.
+	Propagators propagation.TextMapPropagator
+}
+
+// New returns the HTTP handler of the gateway: every service's REST routes,
+// /openapi.json, /healthz and /readyz, wrapped with tracing, request ids and
+// access logging.
+func New(ctx context.Context, opts Options) (http.Handler, error) {
+	if opts.Conn == nil {
+		return nil, ErrNoConn
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	mux := newMux()
+	if err := register(ctx, mux, opts.Conn); err != nil {
+		return nil, fmt.Errorf("register services: %w", err)
+	}
+	if err := handleProbes(mux, opts.Conn); err != nil {
+		return nil, fmt.Errorf("register probes: %w", err)
+	}
+	h := accessLog(opts.Logger, mux)
+	h = withRequestID(h)
+	return traced(h, opts), nil
+}

@@ -1,0 +1,92 @@
+package app
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"google.golang.org/grpc"
+
+	"github.com/sas-platform/sas/services/platform/apierr"
+	"github.com/sas-platform/sas/services/platform/grpcserver"
+	"github.com/sas-platform/sas/services/platform/logging"
+	"github.com/sas-platform/sas/services/platform/pagetoken"
+	"github.com/sas-platform/sas/services/platform/shutdown"
+	"github.com/sas-platform/sas/services/platform/telemetry"
+)
+
+// pageTokenTTL is how long a List page token stays valid.
+const pageTokenTTL = time.Hour
+
+// App holds what one process shares between its services.
+type App struct {
+	Settings
+	Log       *slog.Logger
+	Telemetry *telemetry.Providers
+	Pages     *pagetoken.Sealer
+	closers   shutdown.Stack
+}
+
+// Start builds logging, telemetry and the page-token sealer.
+func Start(ctx context.Context, name string, s Settings, logs io.Writer) (*App, error) {
+	level, err := logging.ParseLevel(s.LogLevel)
+	if err != nil {
+		return nil, fmt.Errorf("SAS_LOG_LEVEL: %w", err)
+	}
+	a := &App{Settings: s, Log: logging.New(logs, level, name)}
+	if a.Pages, err = sealer(s.PageTokenKey); err != nil {
+		return nil, err
+	}
+	a.Telemetry, err = telemetry.Setup(ctx, telemetry.Config{ServiceName: name, OTLPEndpoint: s.OTLPEndpoint})
+	if err != nil {
+		return nil, fmt.Errorf("telemetry: %w", err)
+	}
+	a.Telemetry.SetGlobal()
+	a.OnClose("telemetry", a.Telemetry.Shutdown)
+	return a, nil
+}
+
+// OnClose registers a closer; Close runs them last-registered first.
+func (a *App) OnClose(name string, fn func(context.Context) error) { a.closers.Push(name, fn) }
+
+// Close runs the closers within the shutdown timeout.
+func (a *App) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), a.ShutdownTimeout)
+	defer cancel()
+	return a.closers.Close(ctx)
+}
+
+// GRPCServer builds the gRPC server with the platform's interceptors; its
+// overall health stays NOT_SERVING until the caller marks it ready.
+func (a *App) GRPCServer(roadmap apierr.Roadmap) *grpcserver.Server {
+	srv := grpcserver.New(grpcserver.Options{
+		Logger:         a.Log,
+		TracerProvider: a.Telemetry.TracerProvider,
+		MeterProvider:  a.Telemetry.MeterProvider,
+		Propagators:    a.Telemetry.Propagators,
+		DefaultTimeout: a.RPCTimeout,
+		ShutdownGrace:  a.ShutdownTimeout,
+		ExtraUnary:     []grpc.UnaryServerInterceptor{roadmap.UnaryServerInterceptor(), apierr.UnaryServerInterceptor(a.Log)},
+		ExtraStream:    []grpc.StreamServerInterceptor{roadmap.StreamServerInterceptor(), apierr.StreamServerInterceptor(a.Log)},
+	})
+	srv.SetServing("", false)
+	return srv
+}
+
+func sealer(key string) (*pagetoken.Sealer, error) {
+	if key == "" {
+		return pagetoken.NewRandom(pageTokenTTL), nil
+	}
+	raw, err := base64.StdEncoding.DecodeString(key)
+	if err != nil {
+		return nil, fmt.Errorf("SAS_PAGE_TOKEN_KEY: not base64: %w", err)
+	}
+	s, err := pagetoken.New(raw, pageTokenTTL)
+	if err != nil {
+		return nil, fmt.Errorf("SAS_PAGE_TOKEN_KEY: %w", err)
+	}
+	return s, nil
+}

@@ -1,0 +1,97 @@
+package rediscache
+
+import (
+	"context"
+	"crypto/rand"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"go.uber.org/goleak"
+
+	"github.com/sas-platform/sas/services/platform/cache"
+	"github.com/sas-platform/sas/services/platform/cache/cachetest"
+)
+
+const startHint = `start it with: redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" ` +
+	`--appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log`
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// testURL returns $SAS_TEST_REDIS_URL or the local default.
+func testURL() string {
+	if u := os.Getenv("SAS_TEST_REDIS_URL"); u != "" {
+		return u
+	}
+	return "redis://127.0.0.1:6379/0"
+}
+
+// newTestCache returns a cache under a fresh prefix whose keys are deleted
+// when t ends.
+func newTestCache(t *testing.T) *Cache {
+	t.Helper()
+	prefix := "sastest:" + rand.Text()[:12] + ":"
+	c, err := New(context.Background(), Config{URL: testURL(), Prefix: prefix})
+	if err != nil {
+		t.Fatalf("Redis unreachable at %s (set SAS_TEST_REDIS_URL to use another): %v\n%s", testURL(), err, startHint)
+	}
+	t.Cleanup(func() {
+		c.Close()
+		deletePrefix(t, prefix)
+	})
+	return c
+}
+
+// deletePrefix deletes every key under prefix with a client of its own.
+func deletePrefix(t *testing.T, prefix string) {
+	opts, err := redis.ParseURL(testURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := redis.NewClient(opts)
+	defer client.Close()
+	ctx := context.Background()
+	iter := client.Scan(ctx, 0, prefix+"*", 100).Iterator()
+	for iter.Next(ctx) {
+		if err := client.Del(ctx, iter.Val()).Err(); err != nil {
+			t.Errorf("cleanup %s: %v", iter.Val(), err)
+		}
+	}
+	if err := iter.Err(); err != nil {
+		t.Errorf("cleanup scan: %v", err)
+	}
+}
+
+func TestConformance(t *testing.T) {
+	cachetest.Run(t, func(t *testing.T) cache.Cache { return newTestCache(t) })
+}
+
+func TestTagSetOutlivesItsKeys(t *testing.T) {
+	ctx := context.Background()
+	c := newTestCache(t)
+	for _, ttl := range []time.Duration{time.Minute, 3 * time.Minute, 2 * time.Minute} {
+		if err := c.Set(ctx, ttl.String(), []byte("v"), ttl, "cell"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := c.client.PTTL(ctx, c.tagKey("cell")).Result()
+	if err != nil || got <= 2*time.Minute || got > 3*time.Minute {
+		t.Fatalf("tag set PTTL = %v, %v; want the longest member TTL, 3m", got, err)
+	}
+}
+
+func TestKeysUnderPrefix(t *testing.T) {
+	ctx := context.Background()
+	c := newTestCache(t)
+	if err := c.Set(ctx, "k", []byte("v"), time.Minute, "cell"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := c.Lock(ctx, "k", time.Minute); !ok || err != nil {
+		t.Fatalf("Lock = %v, %v", ok, err)
+	}
+	keys, err := c.client.Keys(ctx, c.prefix+"*").Result()
+	if err != nil || len(keys) != 3 {
+		t.Fatalf("keys under %s = %v, %v; want value, tag set and lock", c.prefix, keys, err)
+	}
+}

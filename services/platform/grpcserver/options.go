@@ -1,0 +1,84 @@
+package grpcserver
+
+import (
+	"strings"
+	"time"
+
+	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
+	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc/filters"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/keepalive"
+)
+
+func serverOptions(opts Options) []grpc.ServerOption {
+	rec := newRecoverer(opts.Logger, opts.MeterProvider)
+	return []grpc.ServerOption{
+		grpc.StatsHandler(otelgrpc.NewServerHandler(otelOptions(opts)...)),
+		grpc.ChainUnaryInterceptor(unaryChain(opts, rec)...),
+		grpc.ChainStreamInterceptor(streamChain(opts, rec)...),
+		grpc.MaxRecvMsgSize(opts.MaxRecvMsgSize),
+		// Clients may ping every 10s, even without RPCs (the platform's
+		// clients ping every 30s).
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{
+			MinTime: 10 * time.Second, PermitWithoutStream: true,
+		}),
+		// Connections are recycled every few minutes so that clients
+		// re-resolve DNS and spread over new replicas.
+		grpc.KeepaliveParams(keepalive.ServerParameters{
+			MaxConnectionIdle:     15 * time.Minute,
+			MaxConnectionAge:      5 * time.Minute,
+			MaxConnectionAgeGrace: time.Minute,
+			Time:                  time.Minute,
+			Timeout:               20 * time.Second,
+		}),
+	}
+}
+
+// otelOptions leaves health checks and reflection out of traces and
+// metrics: probes would drown the RPCs that matter.
+func otelOptions(opts Options) []otelgrpc.Option {
+	o := []otelgrpc.Option{otelgrpc.WithFilter(filters.Not(filters.Any(
+		filters.HealthCheck(), filters.ServicePrefix("grpc.reflection."),
+	)))}
+	if opts.TracerProvider != nil {
+		o = append(o, otelgrpc.WithTracerProvider(opts.TracerProvider))
+	}
+	if opts.MeterProvider != nil {
+		o = append(o, otelgrpc.WithMeterProvider(opts.MeterProvider))
+	}
+	if opts.Propagators != nil {
+		o = append(o, otelgrpc.WithPropagators(opts.Propagators))
+	}
+	return o
+}
+
+// unaryChain is the order of the unary interceptors: recovery first, so it
+// catches panics anywhere after it.
+func unaryChain(opts Options, rec *recoverer) []grpc.UnaryServerInterceptor {
+	chain := []grpc.UnaryServerInterceptor{
+		rec.unary,
+		unaryRequestID,
+		unaryAccessLog(opts.Logger),
+		unaryDeadline(opts.DefaultTimeout),
+		unaryAuth(opts.Authenticate),
+	}
+	return append(chain, opts.ExtraUnary...)
+}
+
+// streamChain is unaryChain without the default deadline.
+func streamChain(opts Options, rec *recoverer) []grpc.StreamServerInterceptor {
+	chain := []grpc.StreamServerInterceptor{
+		rec.stream,
+		streamRequestID,
+		streamAccessLog(opts.Logger),
+		streamAuth(opts.Authenticate),
+	}
+	return append(chain, opts.ExtraStream...)
+}
+
+// exempt reports whether fullMethod belongs to health checks or reflection,
+// which need no credentials.
+func exempt(fullMethod string) bool {
+	return strings.HasPrefix(fullMethod, "/grpc.health.v1.Health/") ||
+		strings.HasPrefix(fullMethod, "/grpc.reflection.")
+}

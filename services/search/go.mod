@@ -1,0 +1,3 @@
+module github.com/sas-platform/sas/services/search
+
+go 1.26.0
