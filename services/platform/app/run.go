@@ -177,3 +177,12 @@ func Localhost(addr string) string {
 	}
 	return addr
 }
+
+// ServiceNames lists the gRPC services of every service of the process.
+func (p Process) ServiceNames() []string {
+	var names []string
+	for _, svc := range p.Services {
+		names = append(names, svc.Names...)
+	}
+	return names
+}

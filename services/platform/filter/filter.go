@@ -31,7 +31,7 @@ func Parse(filter string, allowed ...string) ([]Term, error) {
 			return nil, err
 		}
 		if !contains(allowed, t.Field) {
-			return nil, fmt.Errorf("filter: unknown field %q (allowed: %s)", t.Field, strings.Join(allowed, ", "))
+			return nil, fmt.Errorf("unknown field %q (allowed: %s)", t.Field, strings.Join(allowed, ", "))
 		}
 		terms = append(terms, t)
 	}
@@ -116,7 +116,7 @@ func (p *parser) skipSpace() {
 func (p *parser) done() bool { return p.pos >= len(p.src) }
 
 func (p *parser) errorf(format string, args ...any) error {
-	return fmt.Errorf("filter: at character %d: %s", p.pos+1, fmt.Sprintf(format, args...))
+	return fmt.Errorf("at character %d: %s", p.pos+1, fmt.Sprintf(format, args...))
 }
 
 func contains(list []string, s string) bool {

@@ -23,7 +23,9 @@ return removed
 `)
 
 // Set stores value under key for ttl and adds key to each tag set, whose
-// expiry is raised to at least ttl, in one MULTI/EXEC transaction.
+// expiry is raised to at least ttl, in one MULTI/EXEC transaction. A key set
+// again with other tags stays in its older tag sets until they expire, so
+// invalidating those tags deletes it too.
 func (c *Cache) Set(ctx context.Context, key string, value []byte, ttl time.Duration, tags ...string) error {
 	if err := checkTTL(ttl); err != nil {
 		return err

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/testing/protocmp"
+
+	"github.com/sas-platform/sas/services/platform/app"
+	"github.com/sas-platform/sas/services/platform/postgres/pgtest"
+)
+
+// platform is a running sasd on loopback.
+type platform struct {
+	conn *grpc.ClientConn
+	rest string // http://127.0.0.1:port
+}
+
+// syncBuffer collects the process's logs across goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// start runs sasd with args until the test ends, and checks it then stops cleanly.
+func start(t *testing.T, args ...string) platform {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	addrs := make(chan [2]string, 1)
+	p := sasd()
+	p.Banner = func(_ io.Writer, g, h string) { addrs <- [2]string{g, h} }
+	logs := &syncBuffer{}
+	done := make(chan error, 1)
+	args = append([]string{"-grpc-addr", "127.0.0.1:0", "-http-addr", "127.0.0.1:0", "-data-dir", t.TempDir()}, args...)
+	go func() {
+		done <- p.Run(ctx, args, app.IO{Getenv: func(string) string { return "" }, Stdout: io.Discard, Stderr: logs})
+	}()
+	var got [2]string
+	select {
+	case got = <-addrs:
+	case err := <-done:
+		cancel()
+		t.Fatalf("sasd stopped at start: %v\n%s", err, logs)
+	case <-time.After(time.Minute):
+		cancel()
+		t.Fatalf("sasd did not start within a minute\n%s", logs)
+	}
+	conn, err := grpc.NewClient(got[0], grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		conn.Close()
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("sasd stop: %v\n%s", err, logs)
+			}
+		case <-time.After(30 * time.Second):
+			t.Errorf("sasd did not stop within 30 s\n%s", logs)
+		}
+	})
+	return platform{conn: conn, rest: "http://" + got[1]}
+}
+
+// configurations are the store and cache combinations sasd runs on.
+func configurations(t *testing.T) map[string]func(t *testing.T) []string {
+	return map[string]func(t *testing.T) []string{
+		"sqlite+memory": func(*testing.T) []string { return nil },
+		"postgres+redis": func(t *testing.T) []string {
+			redisURL := os.Getenv("SAS_TEST_REDIS_URL")
+			if redisURL == "" {
+				redisURL = "redis://127.0.0.1:6379/0"
+			}
+			return []string{"-postgres-url", pgtest.NewEmpty(t), "-redis-url", redisURL}
+		},
+	}
+}
+
+// restCall does an HTTP call and returns status, body and the request id header.
+func restCall(t *testing.T, method, url, body string) (int, []byte, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, b, resp.Header.Get("X-Request-Id")
+}
+
+// checkREST compares a REST answer with the gRPC one of the same case.
+func checkREST(t *testing.T, status int, body []byte, wantStatus int, grpcResp proto.Message, code codes.Code) {
+	t.Helper()
+	if status != wantStatus {
+		t.Fatalf("HTTP status %d, want %d: %s", status, wantStatus, body)
+	}
+	if code != codes.OK {
+		var e struct{ Code int }
+		if err := json.Unmarshal(body, &e); err != nil || codes.Code(e.Code) != code {
+			t.Fatalf("REST error body %s: want JSON with code %d", body, code)
+		}
+		return
+	}
+	got := grpcResp.ProtoReflect().New().Interface()
+	if err := protojson.Unmarshal(body, got); err != nil {
+		t.Fatalf("REST body is not the gRPC message: %v\n%s", err, body)
+	}
+	opts := []cmp.Option{protocmp.Transform()}
+	if got.ProtoReflect().Descriptor().Fields().ByName("next_page_token") != nil {
+		opts = append(opts, protocmp.IgnoreFields(got, "next_page_token")) // sealed with a fresh nonce each time
+	}
+	if diff := cmp.Diff(grpcResp, got, opts...); diff != "" {
+		t.Fatalf("REST and gRPC answers differ (-grpc +rest):\n%s", diff)
+	}
+}
+
+func checkHealth(t *testing.T, conn *grpc.ClientConn, services []string) {
+	t.Helper()
+	client := healthpb.NewHealthClient(conn)
+	for _, svc := range append([]string{""}, services...) {
+		resp, err := client.Check(context.Background(), &healthpb.HealthCheckRequest{Service: svc})
+		if err != nil || resp.Status != healthpb.HealthCheckResponse_SERVING {
+			t.Errorf("health of %q: %v, %v; want SERVING", svc, resp.GetStatus(), err)
+		}
+	}
+}
+
+func grpcCode(err error) codes.Code { return status.Code(err) }
