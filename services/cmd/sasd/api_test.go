@@ -172,7 +172,6 @@ func runCase(t *testing.T, p platform, tc apiCase) {
 	}
 }
 
-
 // walkPages lists every territory through REST, ten at a time.
 func walkPages(t *testing.T, p platform) {
 	seen, token := map[string]bool{}, ""

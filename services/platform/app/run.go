@@ -186,3 +186,8 @@ func (p Process) ServiceNames() []string {
 	}
 	return names
 }
+
+// GRPCBanner says where a gRPC-only process listens.
+func GRPCBanner(w io.Writer, grpcAddr, _ string) {
+	fmt.Fprintf(w, "serving gRPC on %s (try: .bin/grpcurl -plaintext %s list)\n", Localhost(grpcAddr), Localhost(grpcAddr))
+}

@@ -1,0 +1,24 @@
+// Command accounts runs the accounts service alone (gRPC only), for deployments
+// where each service has its own process. `accounts -h` lists the settings.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/sas-platform/sas/services/accounts"
+	"github.com/sas-platform/sas/services/platform/app"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	p := app.Process{Name: "accounts", Services: []app.Service{accounts.Service()}, Banner: app.GRPCBanner}
+	if err := p.Run(ctx, os.Args[1:], app.IO{Getenv: os.Getenv, Stdout: os.Stdout, Stderr: os.Stderr}); err != nil {
+		fmt.Fprintln(os.Stderr, "accounts:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,61 @@
+// Command sasctl is the command-line client of the SAS platform: it talks to
+// a running platform over gRPC. `sasctl help` lists the commands.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "sasctl:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: sasctl [-addr host:port] COMMAND
+
+Commands:
+  territories list [-filter F]   list SAS territories (filter: region = "regions/52", active = true, ...)
+  territories get ID             show one territory, e.g. SAS-44
+  directory import FILE          import an RPPS/ADELI extraction (comes with issue 3)
+  gen directory -professionals N write a synthetic extraction (comes with issue 3)
+  login                          sign in with a bootstrap credential (comes with issue 4)
+
+The platform address is -addr, else $SAS_GRPC_TARGET, else localhost:9090.
+`
+
+// later names the commands that later issues build.
+var later = map[string]string{
+	"directory": "directory import comes with the directory sync (issue 3)",
+	"gen":       "gen directory comes with the directory sync (issue 3)",
+	"login":     "login comes with the accounts service (issue 4)",
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
+	addr := getenv("SAS_GRPC_TARGET")
+	if addr == "" {
+		addr = "localhost:9090"
+	}
+	if len(args) >= 2 && args[0] == "-addr" {
+		addr, args = args[1], args[2:]
+	}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" {
+		fmt.Fprint(out, usage)
+		return nil
+	}
+	if msg, ok := later[args[0]]; ok {
+		return fmt.Errorf("%s is not built yet: %s", args[0], msg)
+	}
+	if args[0] != "territories" {
+		return fmt.Errorf("unknown command %q\n\n%s", args[0], usage)
+	}
+	return territories(ctx, addr, args[1:], out)
+}
