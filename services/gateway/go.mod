@@ -22,6 +22,7 @@ require (
 	github.com/felixge/httpsnoop v1.1.0 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
+	github.com/sas-platform/sas/services/platform v0.0.0-00010101000000-000000000000
 	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
 	go.opentelemetry.io/otel/log v1.47.0 // indirect
 	golang.org/x/net v0.61.0 // indirect
@@ -31,3 +32,5 @@ require (
 )
 
 replace github.com/sas-platform/sas/gen => ../../gen
+
+replace github.com/sas-platform/sas/services/platform => ../platform

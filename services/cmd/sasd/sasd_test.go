@@ -163,3 +163,18 @@ func checkHealth(t *testing.T, conn *grpc.ClientConn, services []string) {
 }
 
 func grpcCode(err error) codes.Code { return status.Code(err) }
+
+// TestREADMEConfiguration keeps the README's configuration table equal to `sasd -h`.
+func TestREADMEConfiguration(t *testing.T) {
+	var usage strings.Builder
+	if err := sasd().Run(context.Background(), []string{"-h"}, app.IO{Getenv: func(string) string { return "" }, Stdout: &usage, Stderr: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), strings.TrimSpace(usage.String())) {
+		t.Fatalf("README.md's configuration table differs from `sasd -h`; paste this:\n%s", usage.String())
+	}
+}

@@ -134,7 +134,7 @@ func (p Process) serveWithGateway(ctx context.Context, a *App, srv *grpcserver.S
 	g.Go(func() error { return srv.Serve(grpcCtx, tcp, mem) })
 	g.Go(func() error {
 		defer stopGRPC()
-		return a.serveHTTP(gctx, httpSrv, httpLis, srv.Health.Shutdown)
+		return a.ServeHTTP(gctx, httpSrv, httpLis, srv.Health.Shutdown)
 	})
 	return g.Wait()
 }
@@ -150,9 +150,9 @@ func (p Process) banner(w io.Writer, grpcAddr, httpAddr net.Addr) {
 	p.Banner(w, grpcAddr.String(), http)
 }
 
-// serveHTTP serves srv until ctx is done, then turns readiness off and drains
+// ServeHTTP serves srv until ctx is done, then turns readiness off and drains
 // the requests in flight within the shutdown timeout.
-func (a *App) serveHTTP(ctx context.Context, srv *http.Server, lis net.Listener, notReady func()) error {
+func (a *App) ServeHTTP(ctx context.Context, srv *http.Server, lis net.Listener, notReady func()) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(lis) }()
 	select {

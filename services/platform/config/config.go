@@ -85,7 +85,11 @@ func (s *Set) Vars() []Var {
 func (s *Set) Usage(w io.Writer) {
 	fmt.Fprintf(w, "| variable | flag | default | meaning |\n| --- | --- | --- | --- |\n")
 	for _, v := range s.Vars() {
-		fmt.Fprintf(w, "| `%s` | `-%s` | `%s` | %s |\n", v.Env, v.Flag, v.Default, v.Usage)
+		def := "`" + v.Default + "`"
+		if v.Default == "" {
+			def = "(empty)"
+		}
+		fmt.Fprintf(w, "| `%s` | `-%s` | %s | %s |\n", v.Env, v.Flag, def, v.Usage)
 	}
 }
 

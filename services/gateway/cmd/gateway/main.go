@@ -1,6 +1,5 @@
 // Command gateway serves the REST/JSON API of the SAS services in front of a
-// remote gRPC server. Flags default to the SAS_HTTP_ADDR and SAS_GRPC_TARGET
-// environment variables.
+// remote gRPC server. `gateway -h` lists the settings.
 package main
 
 import (
@@ -8,79 +7,60 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
-	"net/http"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/sas-platform/sas/services/gateway"
-	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
+	"github.com/sas-platform/sas/services/platform/app"
+	"github.com/sas-platform/sas/services/platform/config"
+	"github.com/sas-platform/sas/services/platform/grpcclient"
 )
 
-// shutdownTimeout bounds the graceful shutdown of the HTTP server.
-const shutdownTimeout = 15 * time.Second
-
 func main() {
-	if err := run(); err != nil {
-		slog.Error("gateway stopped", "error", err)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "gateway:", err)
 		os.Exit(1)
 	}
 }
 
-// run serves until SIGINT or SIGTERM, then shuts the server down gracefully.
-func run() error {
-	fs := flag.NewFlagSet("gateway", flag.ContinueOnError)
-	addr := fs.String("http-addr", env("SAS_HTTP_ADDR", ":8080"), "HTTP listen address")
-	target := fs.String("grpc-target", env("SAS_GRPC_TARGET", "dns:///localhost:9090"), "gRPC server target")
-	if err := fs.Parse(os.Args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+// run serves REST in front of the gRPC target until ctx is done.
+func run(ctx context.Context, args []string) (err error) {
+	var s app.Settings
+	var target string
+	set := config.New("gateway", os.Getenv)
+	s.DeclareGateway(set)
+	set.String(&target, "grpc-target", "SAS_GRPC_TARGET", "dns:///localhost:9090", "gRPC server the gateway calls (dns:/// for client-side balancing over a headless service)")
+	if err := set.Parse(args); errors.Is(err, flag.ErrHelp) {
+		set.Usage(os.Stdout)
+		return nil
+	} else if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	conn, err := grpc.NewClient(*target,
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithStatsHandler(otelgrpc.NewClientHandler()))
+	a, err := app.Start(ctx, "gateway", s, os.Stderr)
 	if err != nil {
-		return fmt.Errorf("dial %s: %w", *target, err)
+		return err
+	}
+	defer func() { err = errors.Join(err, a.Close()) }()
+	conn, err := grpcclient.Dial(target, grpcclient.Options{
+		TracerProvider: a.Telemetry.TracerProvider, MeterProvider: a.Telemetry.MeterProvider, Propagators: a.Telemetry.Propagators,
+	})
+	if err != nil {
+		return fmt.Errorf("dial %s: %w", target, err)
 	}
 	defer conn.Close()
-	h, err := gateway.New(ctx, gateway.Options{Logger: slog.Default(), Conn: conn})
+	h, err := gateway.New(ctx, gateway.Options{Logger: a.Log, Conn: conn, TracerProvider: a.Telemetry.TracerProvider,
+		MeterProvider: a.Telemetry.MeterProvider, Propagators: a.Telemetry.Propagators})
 	if err != nil {
-		return fmt.Errorf("build gateway: %w", err)
+		return err
 	}
-	return serve(ctx, gateway.NewServer(*addr, h))
-}
-
-// serve runs srv until ctx is done, then shuts it down within shutdownTimeout.
-func serve(ctx context.Context, srv *http.Server) error {
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	slog.Info("gateway listening", "addr", srv.Addr)
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve http: %w", err)
-	case <-ctx.Done():
+	lis, err := net.Listen("tcp", s.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen HTTP: %w", err)
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-	defer cancel()
-	err := srv.Shutdown(sctx)
-	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
-		err = errors.Join(err, serr)
-	}
-	return err
-}
-
-// env returns the value of the environment variable key, or def when unset.
-func env(key, def string) string {
-	if v, ok := os.LookupEnv(key); ok {
-		return v
-	}
-	return def
+	fmt.Printf("serving REST on http://%s in front of %s\n", app.Localhost(lis.Addr().String()), target)
+	return a.ServeHTTP(ctx, gateway.NewServer("", h), lis, func() {})
 }
