@@ -72,4 +72,3 @@ func TestRoadmapExplainsOnlyItsServices(t *testing.T) {
 		t.Errorf("a non-UNIMPLEMENTED error changed: %v", got)
 	}
 }
-
