@@ -17,6 +17,10 @@ GRPC_GATEWAY_VERSION := v2.33.0
 GRPCURL_VERSION      := v1.9.3
 GOOGLE_PROTO_FILES   := 6.0.1
 
+# What `make breaking` compares proto/ with: a git revision.
+BREAKING_AGAINST ?= main
+AGAINST_DIR      := $(CURDIR)/.proto-against
+
 MODULES     := gen services/platform services/accounts services/directory services/availability services/search services/gateway services/cmd
 GO_PACKAGES := $(addprefix ./,$(addsuffix /...,$(MODULES)))
 GOOGLE_API_PROTOS := annotations http field_behavior client launch_stage resource httpbody
@@ -32,7 +36,7 @@ run: ## Build and start the whole platform (sasd) on embedded defaults with demo
 	$(BIN)/sasd
 
 .PHONY: test
-test: lint check-generated go-test ## Every check: vet, buf lint, gen/ freshness, all tests with -race on SQLite, PostgreSQL, Redis and in-process cache.
+test: lint breaking check-generated go-test ## Every check: vet, buf lint, buf breaking, gen/ freshness, all tests with -race on SQLite, PostgreSQL, Redis and in-process cache.
 
 .PHONY: go-test
 go-test: ## Go tests of every module, with the race detector.
@@ -49,8 +53,11 @@ lint: tools proto-deps ## go vet, gofmt and buf lint.
 	buf lint proto
 
 .PHONY: breaking
-breaking: tools proto-deps ## buf breaking (WIRE_JSON) against the main branch.
-	buf breaking proto --against '.git#branch=main,subdir=proto'
+breaking: tools proto-deps ## buf breaking (WIRE_JSON) of proto/ against BREAKING_AGAINST (default main).
+	rm -rf $(AGAINST_DIR) && mkdir -p $(AGAINST_DIR)
+	git archive $(BREAKING_AGAINST) | tar -x -C $(AGAINST_DIR)
+	cp -r $(PROTO_DEPS) $(AGAINST_DIR)/
+	buf breaking . --against $(AGAINST_DIR)
 
 .PHONY: generate
 generate: tools proto-deps ## Regenerate gen/ (Go, gRPC, grpc-gateway, OpenAPI) from proto/, offline.
