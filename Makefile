@@ -56,7 +56,7 @@ lint: tools proto-deps ## go vet, gofmt and buf lint.
 breaking: tools proto-deps ## buf breaking (WIRE_JSON) of proto/ against BREAKING_AGAINST (default main).
 	rm -rf $(AGAINST_DIR) && mkdir -p $(AGAINST_DIR)
 	git archive $(BREAKING_AGAINST) | tar -x -C $(AGAINST_DIR)
-	cp -r $(PROTO_DEPS) $(AGAINST_DIR)/
+	mkdir -p $(AGAINST_DIR)/.proto-deps && cp -r $(PROTO_DEPS)/google $(AGAINST_DIR)/.proto-deps/
 	buf breaking . --against $(AGAINST_DIR)
 
 .PHONY: generate
