@@ -10,39 +10,29 @@ import (
 	"google.golang.org/grpc"
 
 	searchv1 "github.com/sas-platform/sas/gen/sas/search/v1"
-	"github.com/sas-platform/sas/services/platform/apierr"
 	"github.com/sas-platform/sas/services/platform/app"
 )
 
-// Service is the service as a process hosts it.
+// Service is the search service as a process hosts it. It opens the search
+// cache (Redis, or in process) at start, so that a wrong SAS_REDIS_URL stops
+// the start rather than the first search.
 func Service() app.Service {
-	return app.Service{
-		Names:   ServiceNames(),
-		Roadmap: Roadmap(),
-		Register: func(_ context.Context, _ *app.App, reg grpc.ServiceRegistrar) error {
-			Register(reg)
-			return nil
+	svc := pending()
+	register := svc.Register
+	svc.Register = func(ctx context.Context, a *app.App, reg grpc.ServiceRegistrar) error {
+		if _, err := a.OpenCache(ctx); err != nil {
+			return err
+		}
+		return register(ctx, a, reg)
+	}
+	return svc
+}
+
+func pending() app.Service {
+	return app.Pending("the geolocated slot search and orientation come with issue 6",
+		func(reg grpc.ServiceRegistrar) {
+			searchv1.RegisterSearchServiceServer(reg, searchv1.UnimplementedSearchServiceServer{})
+			searchv1.RegisterOrientationServiceServer(reg, searchv1.UnimplementedOrientationServiceServer{})
 		},
-	}
-}
-
-// Register adds the search gRPC services to reg.
-func Register(reg grpc.ServiceRegistrar) {
-	searchv1.RegisterSearchServiceServer(reg, searchv1.UnimplementedSearchServiceServer{})
-	searchv1.RegisterOrientationServiceServer(reg, searchv1.UnimplementedOrientationServiceServer{})
-}
-
-// ServiceNames lists the gRPC services Register adds, for health checks.
-func ServiceNames() []string {
-	return []string{searchv1.SearchService_ServiceDesc.ServiceName, searchv1.OrientationService_ServiceDesc.ServiceName}
-}
-
-// Roadmap says what the unimplemented RPCs wait for.
-func Roadmap() apierr.Roadmap {
-	const missing = "the geolocated slot search and orientation come with issue 6"
-	r := apierr.Roadmap{}
-	for _, name := range ServiceNames() {
-		r[name] = missing
-	}
-	return r
+		searchv1.SearchService_ServiceDesc.ServiceName, searchv1.OrientationService_ServiceDesc.ServiceName)
 }

@@ -178,3 +178,27 @@ func TestREADMEConfiguration(t *testing.T) {
 		t.Fatalf("README.md's configuration table differs from `sasd -h`; paste this:\n%s", usage.String())
 	}
 }
+
+// TestBadSettingsStopTheStart checks that wrong settings fail fast, naming what is wrong.
+func TestBadSettingsStopTheStart(t *testing.T) {
+	tests := map[string]struct {
+		args []string
+		want string
+	}{
+		"unreachable Redis":      {[]string{"-redis-url", "redis://127.0.0.1:1/0"}, "open cache"},
+		"unreachable PostgreSQL": {[]string{"-postgres-url", "postgres://postgres@127.0.0.1:1/test?connect_timeout=1"}, "open accounts store"},
+		"bad duration":           {[]string{"-rpc-timeout", "soon"}, "rpc-timeout"},
+		"bad log level":          {[]string{"-log-level", "chatty"}, "SAS_LOG_LEVEL"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			args := append([]string{"-grpc-addr", "127.0.0.1:0", "-http-addr", "127.0.0.1:0", "-data-dir", t.TempDir()}, tt.args...)
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			err := sasd().Run(ctx, args, app.IO{Getenv: func(string) string { return "" }, Stdout: io.Discard, Stderr: io.Discard})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Run = %v, want an error naming %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -191,3 +191,21 @@ func (p Process) ServiceNames() []string {
 func GRPCBanner(w io.Writer, grpcAddr, _ string) {
 	fmt.Fprintf(w, "serving gRPC on %s (try: .bin/grpcurl -plaintext %s list)\n", Localhost(grpcAddr), Localhost(grpcAddr))
 }
+
+// Pending is a service whose RPCs a later issue builds: register adds the
+// generated Unimplemented servers, and every RPC answers UNIMPLEMENTED with
+// missing, the part still to build.
+func Pending(missing string, register func(grpc.ServiceRegistrar), names ...string) Service {
+	roadmap := apierr.Roadmap{}
+	for _, name := range names {
+		roadmap[name] = missing
+	}
+	return Service{
+		Names:   names,
+		Roadmap: roadmap,
+		Register: func(_ context.Context, _ *App, reg grpc.ServiceRegistrar) error {
+			register(reg)
+			return nil
+		},
+	}
+}
