@@ -51,7 +51,10 @@ func (s *syncBuffer) String() string {
 }
 
 // start runs sasd with args until the test ends, and checks it then stops cleanly.
-func start(t *testing.T, args ...string) platform {
+func start(t *testing.T, args ...string) platform { return startBench(t, args...) }
+
+// startBench is start for tests and benchmarks.
+func startBench(t testing.TB, args ...string) platform {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addrs := make(chan [2]string, 1)
@@ -59,7 +62,7 @@ func start(t *testing.T, args ...string) platform {
 	p.Banner = func(_ io.Writer, g, h string) { addrs <- [2]string{g, h} }
 	logs := &syncBuffer{}
 	done := make(chan error, 1)
-	args = append([]string{"-grpc-addr", "127.0.0.1:0", "-http-addr", "127.0.0.1:0", "-data-dir", t.TempDir()}, args...)
+	args = append([]string{"-grpc-addr", "127.0.0.1:0", "-http-addr", "127.0.0.1:0", "-data-dir", t.TempDir(), "-log-level", "warn"}, args...)
 	go func() {
 		done <- p.Run(ctx, args, app.IO{Getenv: func(string) string { return "" }, Stdout: io.Discard, Stderr: logs})
 	}()
