@@ -1,0 +1,96 @@
+// Package importer makes the stored directory equal to an RPPS/ADELI
+// extraction, writing only what differs, in one transaction: a first pass
+// validates and hashes every professional in bounded memory; if the file is
+// acceptable, a second pass rebuilds only the added and changed
+// professionals, and those absent from the file are deactivated.
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	directoryv1 "github.com/sas-platform/sas/gen/sas/directory/v1"
+	"github.com/sas-platform/sas/services/directory/geo"
+	"github.com/sas-platform/sas/services/directory/rpps"
+	"github.com/sas-platform/sas/services/directory/store"
+)
+
+// DefaultMaxRejectionPercent is the rejection rate above which a file is refused whole.
+const DefaultMaxRejectionPercent = 1.0
+
+// Importer runs import jobs against a store.
+type Importer struct {
+	store    *store.DB
+	communes *geo.Communes
+	log      *slog.Logger
+}
+
+// New returns an importer.
+func New(st *store.DB, communes *geo.Communes, log *slog.Logger) *Importer {
+	return &Importer{store: st, communes: communes, log: log}
+}
+
+// Run imports file into the directory as job (already created, state
+// RUNNING), saving its progress, counts and final state. It returns an
+// error only when it could not record the outcome.
+func (im *Importer) Run(ctx context.Context, job *directoryv1.Import, file io.ReadSeeker) error {
+	outcome := im.run(ctx, job, file)
+	job.EndTime = timestamppb.Now()
+	var refused *refusal
+	switch {
+	case outcome == nil:
+		job.State = directoryv1.Import_STATE_SUCCEEDED
+	case errors.As(outcome, &refused):
+		job.State, job.Error = directoryv1.Import_STATE_REFUSED, refused.Error()
+	case ctx.Err() != nil:
+		job.State, job.Error = directoryv1.Import_STATE_CANCELLED, "cancelled: the directory is unchanged"
+	default:
+		job.State, job.Error = directoryv1.Import_STATE_FAILED, "internal error: the directory is unchanged; run the import again"
+		im.log.ErrorContext(ctx, "import failed", "import", job.Name, "error", outcome)
+	}
+	return im.store.SaveImport(context.WithoutCancel(ctx), job)
+}
+
+// refusal is a file refused whole.
+type refusal struct{ reason string }
+
+func (r *refusal) Error() string { return r.reason + ": the directory is unchanged" }
+
+func (im *Importer) run(ctx context.Context, job *directoryv1.Import, file io.ReadSeeker) error {
+	sum, err := scan(file, func(offset, lines int64) {
+		job.ProcessedBytes, job.LinesRead = offset, lines
+		_ = im.store.SaveImport(ctx, job) // progress only: a failed save is not the import's failure
+	})
+	var headerErr *rpps.HeaderError
+	if errors.As(err, &headerErr) {
+		return &refusal{headerErr.Error()}
+	}
+	if err != nil {
+		return err
+	}
+	job.LinesRead, job.LinesRejected, job.ProcessedBytes = sum.read, sum.rejected, job.TotalBytes
+	if err := im.store.AddRejections(ctx, job.Name, sum.rejections); err != nil {
+		return err
+	}
+	if err := checkRate(sum, job.MaxRejectionPercent); err != nil {
+		return err
+	}
+	return im.apply(ctx, job, file, sum)
+}
+
+func checkRate(sum *summary, maxPercent float64) error {
+	if sum.read == 0 {
+		return &refusal{"the file has no line"}
+	}
+	rate := 100 * float64(sum.rejected) / float64(sum.read)
+	if rate > maxPercent {
+		return &refusal{fmt.Sprintf("%d of %d lines rejected (%.2f%%), above the %.2f%% threshold", sum.rejected, sum.read, rate, maxPercent)}
+	}
+	return nil
+}
+
