@@ -93,4 +93,3 @@ func checkRate(sum *summary, maxPercent float64) error {
 	}
 	return nil
 }
-

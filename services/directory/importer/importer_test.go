@@ -143,7 +143,7 @@ func testRefused(t *testing.T, e dbtest.Engine) {
 	f.run(t, context.Background(), sample, 1)
 	seq := f.lastSeq(t)
 	bad := strings.Replace(sample, "|MARTIN|", "|MARTIN|extra|", 1) // one line of ten with a field too many
-	bad = strings.Replace(bad, "|NGUYEN|", "|NGUY\xe9N|", 1)           // Latin-1
+	bad = strings.Replace(bad, "|NGUYEN|", "|NGUY\xe9N|", 1)        // Latin-1
 	job := f.run(t, context.Background(), strings.Replace(bad, "BERNARD", "BERNARDO", 1), 1)
 	if job.State != directoryv1.Import_STATE_REFUSED || job.LinesRejected != 2 || !strings.Contains(job.Error, "above the 1.00% threshold") {
 		t.Fatalf("got %v", job)

@@ -109,4 +109,3 @@ func scanImport(s scanner) (*directoryv1.Import, error) {
 	}
 	return im, nil
 }
-
