@@ -33,7 +33,7 @@ help: ## List the targets.
 .PHONY: run
 run: ## Build and start the whole platform (sasd) on embedded defaults with demo data.
 	go build -o $(BIN)/sasd ./services/cmd/sasd
-	$(BIN)/sasd
+	$(BIN)/sasd -demo-professionals 5000
 
 .PHONY: test
 test: lint breaking check-generated go-test ## Every check: vet, buf lint, buf breaking, gen/ freshness, all tests with -race on SQLite, PostgreSQL, Redis and in-process cache.

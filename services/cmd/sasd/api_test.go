@@ -33,6 +33,10 @@ type apiCase struct {
 	message string
 }
 
+func directoryClient(c *grpc.ClientConn) directoryv1.DirectoryServiceClient {
+	return directoryv1.NewDirectoryServiceClient(c)
+}
+
 func territories(c *grpc.ClientConn) accountsv1.TerritoryServiceClient {
 	return accountsv1.NewTerritoryServiceClient(c)
 }
@@ -111,10 +115,45 @@ func apiCases() []apiCase {
 			}},
 		{name: "unknown JSON field", method: "POST", path: "/v1/territories?territoryId=SAS-X", body: `{"colour":"red"}`,
 			status: 400},
-		{name: "directory waits for issue 3", method: "GET", path: "/v1/professionals/810001045367", code: codes.Unimplemented, status: 501,
-			message: "comes with issue 3",
+		{name: "unknown professional", method: "GET", path: "/v1/professionals/810000000000", code: codes.NotFound, status: 404,
+			message: "professionals/810000000000 not found",
 			rpc: func(ctx context.Context, c *grpc.ClientConn) (proto.Message, error) {
-				return directoryv1.NewDirectoryServiceClient(c).GetProfessional(ctx, &directoryv1.GetProfessionalRequest{Name: "professionals/810001045367"})
+				return directoryClient(c).GetProfessional(ctx, &directoryv1.GetProfessionalRequest{Name: "professionals/810000000000"})
+			}},
+		{name: "malformed national id", method: "GET", path: "/v1/professionals/12345", code: codes.InvalidArgument, status: 400,
+			message: "11-digit RPPS",
+			rpc: func(ctx context.Context, c *grpc.ClientConn) (proto.Message, error) {
+				return directoryClient(c).GetProfessional(ctx, &directoryv1.GetProfessionalRequest{Name: "professionals/12345"})
+			}},
+		{name: "médecins of the demo directory", method: "GET", path: "/v1/professionals?pageSize=5&filter=profession%3D%22professions%2F10%22",
+			code: codes.OK, status: 200,
+			rpc: func(ctx context.Context, c *grpc.ClientConn) (proto.Message, error) {
+				return directoryClient(c).ListProfessionals(ctx, &directoryv1.ListProfessionalsRequest{PageSize: 5, Filter: `profession="professions/10"`})
+			},
+			check: func(t *testing.T, m proto.Message) {
+				resp := m.(*directoryv1.ListProfessionalsResponse)
+				if len(resp.Professionals) != 5 || resp.NextPageToken == "" {
+					t.Fatalf("want a full page and a next one: %v", resp)
+				}
+				for _, p := range resp.Professionals {
+					if p.Profession != "professions/10" || !p.Active || len(p.Activities) == 0 {
+						t.Errorf("got %v", p)
+					}
+				}
+			}},
+		{name: "professions table", method: "GET", path: "/v1/professions/10", code: codes.OK, status: 200,
+			rpc: func(ctx context.Context, c *grpc.ClientConn) (proto.Message, error) {
+				return directoryClient(c).GetProfession(ctx, &directoryv1.GetProfessionRequest{Name: "professions/10"})
+			},
+			check: func(t *testing.T, m proto.Message) {
+				if p := m.(*directoryv1.Profession); p.DisplayName != "Médecin" {
+					t.Errorf("got %v", p)
+				}
+			}},
+		{name: "empty batch get", method: "GET", path: "/v1/professionals:batchGet", code: codes.InvalidArgument, status: 400,
+			message: "want 1 to 1000 names",
+			rpc: func(ctx context.Context, c *grpc.ClientConn) (proto.Message, error) {
+				return directoryClient(c).BatchGetProfessionals(ctx, &directoryv1.BatchGetProfessionalsRequest{})
 			}},
 		{name: "search waits for issue 6", method: "POST", path: "/v1/slots:search", body: `{}`, code: codes.Unimplemented, status: 501,
 			message: "with issue 6",
@@ -127,7 +166,7 @@ func apiCases() []apiCase {
 func TestAPI(t *testing.T) {
 	for config, args := range configurations(t) {
 		t.Run(config, func(t *testing.T) {
-			p := start(t, args(t)...)
+			p := start(t, append(args(t), "-demo-professionals", "300")...)
 			for _, tc := range apiCases() {
 				t.Run(tc.name, func(t *testing.T) { runCase(t, p, tc) })
 			}

@@ -7,6 +7,7 @@ type builder struct {
 	cities map[string]bool // INSEE codes split into arrondissements
 }
 
+// newBuilder returns a builder of Communes over the départements deps.
 func newBuilder(deps map[string]Departement) *builder {
 	return &builder{
 		c: &Communes{

@@ -23,8 +23,10 @@ func Distance(a, b Point) float64 {
 	return 2 * earthRadius * math.Asin(math.Sqrt(min(1, h)))
 }
 
+// radians converts degrees to radians.
 func radians(deg float64) float64 { return deg * math.Pi / 180 }
 
+// sin2 returns the square of sin x.
 func sin2(x float64) float64 {
 	s := math.Sin(x)
 	return s * s

@@ -57,6 +57,7 @@ func (c *Communes) Locate(inseeCode, postalCode, cedex string) Result {
 	return Result{}
 }
 
+// result returns commune i as found with precision p.
 func (c *Communes) result(i int32, p Precision) Result {
 	e := &c.communes[i]
 	return Result{Point: e.Point, Precision: p, InseeCode: e.InseeCode, Departement: e.Departement}

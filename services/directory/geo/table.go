@@ -69,6 +69,7 @@ func (t *table) split(line string) error {
 	return nil
 }
 
+// errorf returns an ErrFormat naming the file and the current line.
 func (t *table) errorf(format string, args ...any) error {
 	return fmt.Errorf("%w: %s line %d: %s", ErrFormat, t.name, t.line, fmt.Sprintf(format, args...))
 }

@@ -62,6 +62,9 @@ type refusal struct{ reason string }
 func (r *refusal) Error() string { return r.reason + ": the directory is unchanged" }
 
 func (im *Importer) run(ctx context.Context, job *directoryv1.Import, file io.ReadSeeker) error {
+	if _, err := file.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("rewind extraction: %w", err)
+	}
 	sum, err := scan(file, func(offset, lines int64) {
 		job.ProcessedBytes, job.LinesRead = offset, lines
 		_ = im.store.SaveImport(ctx, job) // progress only: a failed save is not the import's failure

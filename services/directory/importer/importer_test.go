@@ -78,6 +78,7 @@ func TestImport(t *testing.T) {
 		"missing column":                      testMissingColumn,
 		"duplicated line":                     testDuplicate,
 		"cancelled":                           testCancelled,
+		"lookups and filters":                 testLookups,
 	})
 }
 
@@ -186,5 +187,43 @@ func testCancelled(t *testing.T, e dbtest.Engine) {
 	job := f.run(t, ctx, sample, 1)
 	if job.State != directoryv1.Import_STATE_CANCELLED || f.lastSeq(t) != 0 {
 		t.Fatalf("got %v", job)
+	}
+}
+
+func testLookups(t *testing.T, e dbtest.Engine) {
+	f := newFixture(t, e)
+	f.run(t, context.Background(), sample, 1)
+	ctx := context.Background()
+	yes, no := true, false
+	tests := []struct {
+		name string
+		q    store.ProfessionalQuery
+		want int
+	}{
+		{"all", store.ProfessionalQuery{}, 9},
+		{"médecins", store.ProfessionalQuery{Profession: "10"}, 4},
+		{"general practice", store.ProfessionalQuery{Specialty: "SM54"}, 1},
+		{"practising in Seine-Saint-Denis", store.ProfessionalQuery{Departement: "93"}, 1},
+		{"practising in Nantes", store.ProfessionalQuery{Commune: "44109"}, 2},
+		{"active", store.ProfessionalQuery{Active: &yes}, 9},
+		{"opted out", store.ProfessionalQuery{OptedOut: &yes}, 0},
+		{"after a national id", store.ProfessionalQuery{After: "810101234567"}, 3},
+	}
+	for _, tt := range tests {
+		tt.q.Limit = 100
+		got, err := f.db.ListProfessionals(ctx, tt.q)
+		if err != nil || len(got) != tt.want {
+			t.Errorf("%s: got %d, %v; want %d", tt.name, len(got), err, tt.want)
+		}
+	}
+	unlocated, err := f.db.ListSites(ctx, store.SiteQuery{Located: &no, Limit: 100})
+	if err != nil || len(unlocated) != 1 || unlocated[0].Address.GetCountryCode() != "99132" {
+		t.Fatalf("the foreign site must be kept, flagged: %v, %v", unlocated, err)
+	}
+	if _, err := f.db.SetOptOut(ctx, "810101234567", true); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.db.ListProfessionals(ctx, store.ProfessionalQuery{OptedOut: &yes, Limit: 10}); len(got) != 1 {
+		t.Fatalf("opted out after SetOptOut: %v", got)
 	}
 }

@@ -18,6 +18,8 @@ type Settings struct {
 	LogLevel        string
 	OTLPEndpoint    string
 	PageTokenKey    string
+	// DemoProfessionals is the size of the synthetic directory loaded into an empty store.
+	DemoProfessionals int
 	RPCTimeout      time.Duration
 	ShutdownTimeout time.Duration
 }
@@ -34,6 +36,7 @@ func (s *Settings) Declare(set *config.Set, http bool) {
 	set.String(&s.RedisURL, "redis-url", "SAS_REDIS_URL", "", "Redis URL (e.g. redis://127.0.0.1:6379/0) of the search cache. Empty: in-process cache")
 	set.String(&s.PageTokenKey, "page-token-key", "SAS_PAGE_TOKEN_KEY", "", "base64 32-byte key sealing page tokens; set the same on every replica. Empty: random at start")
 	set.Duration(&s.RPCTimeout, "rpc-timeout", "SAS_RPC_TIMEOUT", 30*time.Second, "deadline of unary RPCs whose caller set none")
+	set.Int(&s.DemoProfessionals, "demo-professionals", "SAS_DEMO_PROFESSIONALS", 0, "when the directory is empty at start, import a synthetic extraction of this many professionals (make run sets 5000). 0: none")
 	s.declareCommon(set)
 }
 

@@ -400,8 +400,8 @@ type ListSitesRequest struct {
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Token from a previous response's next_page_token.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// Filter (AIP-160): `departement = "departements/44"`, `commune = "44109"`,
-	// `siret = "..."`, `finess = "..."`, `located = false`.
+	// Filter (AIP-160): `departement = "departements/44"`, `commune = "44109"`
+	// (INSEE code), `located = false` (sites that could not be geocoded).
 	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
