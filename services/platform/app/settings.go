@@ -10,18 +10,18 @@ import (
 
 // Settings are the settings every binary reads.
 type Settings struct {
-	GRPCAddr        string
-	HTTPAddr        string
-	DataDir         string
-	PostgresURL     string
-	RedisURL        string
-	LogLevel        string
-	OTLPEndpoint    string
-	PageTokenKey    string
+	GRPCAddr     string
+	HTTPAddr     string
+	DataDir      string
+	PostgresURL  string
+	RedisURL     string
+	LogLevel     string
+	OTLPEndpoint string
+	PageTokenKey string
 	// DemoProfessionals is the size of the synthetic directory loaded into an empty store.
 	DemoProfessionals int
-	RPCTimeout      time.Duration
-	ShutdownTimeout time.Duration
+	RPCTimeout        time.Duration
+	ShutdownTimeout   time.Duration
 }
 
 // Declare adds the settings of a process hosting services to set; http
