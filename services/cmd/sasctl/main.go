@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"os/signal"
 	"syscall"
 )
@@ -25,8 +26,10 @@ const usage = `usage: sasctl [-addr host:port] COMMAND
 Commands:
   territories list [-filter F]   list SAS territories (filter: region = "regions/52", active = true, ...)
   territories get ID             show one territory, e.g. SAS-44
-  directory import FILE          import an RPPS/ADELI extraction (comes with issue 3)
-  gen directory -professionals N write a synthetic extraction (comes with issue 3)
+  directory import [-max-rejection-percent P] FILE
+                                 import an RPPS/ADELI extraction and follow the job
+  gen directory -professionals N [-seed S] [-o FILE]
+                                 write a synthetic extraction in the real format
   login                          sign in with a bootstrap credential (comes with issue 4)
 
 The platform address is -addr, else $SAS_GRPC_TARGET, else localhost:9090.
@@ -34,9 +37,7 @@ The platform address is -addr, else $SAS_GRPC_TARGET, else localhost:9090.
 
 // later names the commands that later issues build.
 var later = map[string]string{
-	"directory": "directory import comes with the directory sync (issue 3)",
-	"gen":       "gen directory comes with the directory sync (issue 3)",
-	"login":     "login comes with the accounts service (issue 4)",
+	"login": "login comes with the accounts service (issue 4)",
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
@@ -54,8 +55,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	if msg, ok := later[args[0]]; ok {
 		return fmt.Errorf("%s is not built yet: %s", args[0], msg)
 	}
-	if args[0] != "territories" {
-		return fmt.Errorf("unknown command %q\n\n%s", args[0], usage)
+	switch {
+	case args[0] == "territories":
+		return territories(ctx, addr, args[1:], out)
+	case args[0] == "directory" && len(args) > 1 && args[1] == "import":
+		return importFile(ctx, addr, args[2:], out)
+	case args[0] == "gen":
+		return generate(args[1:], out)
 	}
-	return territories(ctx, addr, args[1:], out)
+	return fmt.Errorf("unknown command %q\n\n%s", strings.Join(args, " "), usage)
 }
