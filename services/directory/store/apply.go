@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"google.golang.org/protobuf/proto"
@@ -64,12 +66,19 @@ type ActivityRow struct {
 
 // Apply is the single transaction in which an import changes the directory:
 // nothing is visible until Commit, and Rollback leaves the previous state.
+// Rows are buffered and written many per statement.
 type Apply struct {
 	d   *DB
 	ctx context.Context
 	tx  *sql.Tx
 	now time.Time
+	// buffered rows, in the columns of their statements
+	sites, pros, acts, changes [][]any
+	proIDs, inactive           []any
 }
+
+// batchRows is how many rows one statement writes.
+const batchRows = 500
 
 // BeginApply starts an import's transaction; it holds the store's write
 // lock until Commit or Rollback.
@@ -89,24 +98,13 @@ func (a *Apply) PutProfessional(p *directoryv1.Professional, hash uint64, acts [
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", p.Name, err)
 	}
-	_, err = a.tx.ExecContext(a.ctx, `INSERT INTO professionals (national_id, profession, active, opted_out, content_hash, doc,
-		version, update_time_us) VALUES ($1, $2, TRUE, FALSE, $3, $4, 1, $5) ON CONFLICT (national_id) DO UPDATE SET
-		profession = excluded.profession, active = TRUE, content_hash = excluded.content_hash, doc = excluded.doc,
-		version = professionals.version + 1, update_time_us = excluded.update_time_us`,
-		p.NationalId, codeOf(p.Profession), int64(hash), doc, a.now.UnixMicro())
-	if err != nil {
-		return a.d.classify(err)
-	}
-	if _, err := a.tx.ExecContext(a.ctx, `DELETE FROM activities WHERE national_id = $1`, p.NationalId); err != nil {
-		return a.d.classify(err)
-	}
+	a.pros = append(a.pros, []any{p.NationalId, codeOf(p.Profession), int64(hash), doc, a.now.UnixMicro()})
+	a.proIDs = append(a.proIDs, p.NationalId)
 	for _, act := range acts {
-		if _, err := a.tx.ExecContext(a.ctx, `INSERT INTO activities (national_id, site, specialty, departement, commune)
-			VALUES ($1, $2, $3, $4, $5)`, p.NationalId, act.Site, act.Specialty, act.Departement, act.Commune); err != nil {
-			return a.d.classify(err)
-		}
+		a.acts = append(a.acts, []any{p.NationalId, act.Site, act.Specialty, act.Departement, act.Commune})
 	}
-	return a.change(kindProfessional, p.Name)
+	a.change(kindProfessional, p.Name)
+	return a.flushIfFull()
 }
 
 // PutSite adds or replaces a site.
@@ -115,24 +113,16 @@ func (a *Apply) PutSite(s *directoryv1.Site, hash uint64, departement, commune s
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", s.Name, err)
 	}
-	_, err = a.tx.ExecContext(a.ctx, `INSERT INTO sites (name, departement, commune, located, content_hash, doc, update_time_us)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO UPDATE SET departement = excluded.departement,
-		commune = excluded.commune, located = excluded.located, content_hash = excluded.content_hash, doc = excluded.doc,
-		update_time_us = excluded.update_time_us`, s.Name, departement, commune, s.Location != nil, int64(hash), doc, a.now.UnixMicro())
-	if err != nil {
-		return a.d.classify(err)
-	}
-	return a.change(kindSite, s.Name)
+	a.sites = append(a.sites, []any{s.Name, departement, commune, s.Location != nil, int64(hash), doc, a.now.UnixMicro()})
+	a.change(kindSite, s.Name)
+	return a.flushIfFull()
 }
 
 // Deactivate marks a professional absent from the extraction as inactive.
 func (a *Apply) Deactivate(nationalID string) error {
-	_, err := a.tx.ExecContext(a.ctx, `UPDATE professionals SET active = FALSE, version = version + 1, update_time_us = $1
-		WHERE national_id = $2`, a.now.UnixMicro(), nationalID)
-	if err != nil {
-		return a.d.classify(err)
-	}
-	return a.change(kindProfessional, ProfessionalName(nationalID))
+	a.inactive = append(a.inactive, nationalID)
+	a.change(kindProfessional, ProfessionalName(nationalID))
+	return a.flushIfFull()
 }
 
 // PutCode adds or relabels a code.
@@ -142,9 +132,13 @@ func (a *Apply) PutCode(c Code) error {
 	return a.d.classify(err)
 }
 
-// Commit makes the import visible.
+// Commit writes what is buffered and makes the import visible.
 func (a *Apply) Commit() error {
 	defer a.d.writes.Unlock()
+	if err := a.flush(); err != nil {
+		_ = a.tx.Rollback()
+		return err
+	}
 	return a.d.classify(a.tx.Commit())
 }
 
@@ -154,9 +148,97 @@ func (a *Apply) Rollback() {
 	_ = a.tx.Rollback()
 }
 
-func (a *Apply) change(kind, name string) error {
-	if err := appendChange(a.ctx, a.tx, kind, name, commonv1.ChangeType_CHANGE_TYPE_UPSERTED, a.now); err != nil {
-		return a.d.classify(err)
+func (a *Apply) change(kind, name string) {
+	a.changes = append(a.changes, []any{kind, name, int32(commonv1.ChangeType_CHANGE_TYPE_UPSERTED), a.now.UnixMicro()})
+}
+
+func (a *Apply) flushIfFull() error {
+	if len(a.changes) < batchRows {
+		return nil
+	}
+	return a.flush()
+}
+
+// flush writes the buffered rows: sites and professionals before the
+// activities that reference them, the outbox in the order of the changes.
+func (a *Apply) flush() error {
+	steps := []func() error{
+		func() error { return a.insert(siteInsert, siteUpsert, a.sites) },
+		func() error { return a.insert(proInsert, proUpsert, a.pros) },
+		func() error { return a.exec(`DELETE FROM activities WHERE national_id IN `, a.proIDs, "") },
+		func() error { return a.insert(actInsert, "", a.acts) },
+		func() error {
+			return a.exec(`UPDATE professionals SET active = FALSE, version = version + 1, update_time_us = `+
+				fmt.Sprint(a.now.UnixMicro())+` WHERE national_id IN `, a.inactive, "")
+		},
+		func() error { return a.insert(outboxInsert, "", a.changes) },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return a.d.classify(err)
+		}
+	}
+	a.sites, a.pros, a.acts, a.changes, a.proIDs, a.inactive = nil, nil, nil, nil, nil, nil
+	return nil
+}
+
+const (
+	siteInsert = `INSERT INTO sites (name, departement, commune, located, content_hash, doc, update_time_us) VALUES `
+	siteUpsert = ` ON CONFLICT (name) DO UPDATE SET departement = excluded.departement, commune = excluded.commune,
+		located = excluded.located, content_hash = excluded.content_hash, doc = excluded.doc, update_time_us = excluded.update_time_us`
+	proInsert = `INSERT INTO professionals (national_id, profession, content_hash, doc, update_time_us, active, opted_out, version) VALUES `
+	proUpsert = ` ON CONFLICT (national_id) DO UPDATE SET profession = excluded.profession, active = TRUE,
+		content_hash = excluded.content_hash, doc = excluded.doc, version = professionals.version + 1,
+		update_time_us = excluded.update_time_us`
+	actInsert    = `INSERT INTO activities (national_id, site, specialty, departement, commune) VALUES `
+	outboxInsert = `INSERT INTO outbox (kind, name, change_type, change_time_us) VALUES `
+)
+
+// insert writes rows with multi-row VALUES, batchRows at a time.
+func (a *Apply) insert(head, tail string, rows [][]any) error {
+	for len(rows) > 0 {
+		n := min(len(rows), batchRows)
+		var sb strings.Builder
+		var args []any
+		sb.WriteString(head)
+		for i, row := range rows[:n] {
+			if i > 0 {
+				sb.WriteByte(',')
+			}
+			sb.WriteByte('(')
+			for j, v := range row {
+				if j > 0 {
+					sb.WriteByte(',')
+				}
+				args = append(args, v)
+				sb.WriteString("$" + strconv.Itoa(len(args)))
+			}
+			if head == proInsert {
+				sb.WriteString(",TRUE,FALSE,1")
+			}
+			sb.WriteByte(')')
+		}
+		sb.WriteString(tail)
+		if _, err := a.tx.ExecContext(a.ctx, sb.String(), args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// exec runs head + "(ids…)" + tail, batchRows ids at a time.
+func (a *Apply) exec(head string, ids []any, tail string) error {
+	for len(ids) > 0 {
+		n := min(len(ids), batchRows)
+		marks := make([]string, n)
+		for i := range marks {
+			marks[i] = "$" + strconv.Itoa(i+1)
+		}
+		if _, err := a.tx.ExecContext(a.ctx, head+"("+strings.Join(marks, ",")+")"+tail, ids[:n]...); err != nil {
+			return err
+		}
+		ids = ids[n:]
 	}
 	return nil
 }
