@@ -16,9 +16,10 @@ import (
 
 // plan is what an import must write.
 type plan struct {
-	write  map[string]int // national id → its number of lines, for added and changed professionals
-	vanish []string       // active professionals absent from the file
-	codes  []store.Code   // new or relabelled codes
+	write  map[string]int  // national id → its number of lines, for added and changed professionals
+	stored map[string]bool // national ids already in the store
+	vanish []string        // active professionals absent from the file
+	codes  []store.Code    // new or relabelled codes
 }
 
 func (im *Importer) plan(ctx context.Context, job *directoryv1.Import, sum *summary) (*plan, error) {
@@ -26,7 +27,7 @@ func (im *Importer) plan(ctx context.Context, job *directoryv1.Import, sum *summ
 	if err != nil {
 		return nil, err
 	}
-	p := &plan{write: map[string]int{}}
+	p := &plan{write: map[string]int{}, stored: map[string]bool{}}
 	for id, s := range sum.pros {
 		old, ok := stored[id]
 		switch {
@@ -34,6 +35,7 @@ func (im *Importer) plan(ctx context.Context, job *directoryv1.Import, sum *summ
 			job.ProfessionalsAdded++
 		case old.Hash != s.hash || !old.Active:
 			job.ProfessionalsChanged++
+			p.stored[id] = true
 		default:
 			job.ProfessionalsUnchanged++
 			continue
@@ -141,7 +143,7 @@ func (im *Importer) rebuild(ctx context.Context, tx *store.Apply, file io.ReadSe
 		}
 		pending[a.NationalID] = append(pending[a.NationalID], a)
 		if len(pending[a.NationalID]) == want {
-			if err := im.put(tx, pending[a.NationalID], sum, sites); err != nil {
+			if err := im.put(tx, pending[a.NationalID], sum, sites, p.stored[a.NationalID]); err != nil {
 				return err
 			}
 			delete(pending, a.NationalID)
@@ -153,7 +155,7 @@ func (im *Importer) rebuild(ctx context.Context, tx *store.Apply, file io.ReadSe
 	return nil
 }
 
-func (im *Importer) put(tx *store.Apply, acts []*rpps.Activity, sum *summary, sites map[string]uint64) error {
+func (im *Importer) put(tx *store.Apply, acts []*rpps.Activity, sum *summary, sites map[string]uint64, replace bool) error {
 	pro, proSites, rows := professional(acts, im.communes)
 	for i, s := range proSites {
 		h, err := siteHash(s)
@@ -168,7 +170,7 @@ func (im *Importer) put(tx *store.Apply, acts []*rpps.Activity, sum *summary, si
 		}
 		sites[s.Name] = h
 	}
-	return tx.PutProfessional(pro, sum.pros[pro.NationalId].hash, rows)
+	return tx.PutProfessional(pro, sum.pros[pro.NationalId].hash, rows, replace)
 }
 
 func siteHash(s *directoryv1.Site) (uint64, error) {

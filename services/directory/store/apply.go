@@ -72,13 +72,21 @@ type Apply struct {
 	ctx context.Context
 	tx  *sql.Tx
 	now time.Time
-	// buffered rows, in the columns of their statements
+	batch
+	// A writer goroutine writes full batches while the importer builds the
+	// next one: the database and the parsing share the machine's cores.
+	batches chan batch
+	written chan error
+}
+
+// batch is buffered rows, in the columns of their statements.
+type batch struct {
 	sites, pros, acts, changes [][]any
 	proIDs, inactive           []any
 }
 
 // batchRows is how many rows one statement writes.
-const batchRows = 500
+const batchRows = 1000
 
 // BeginApply starts an import's transaction; it holds the store's write
 // lock until Commit or Rollback.
@@ -89,17 +97,33 @@ func (d *DB) BeginApply(ctx context.Context) (*Apply, error) {
 		d.writes.Unlock()
 		return nil, d.classify(err)
 	}
-	return &Apply{d: d, ctx: ctx, tx: tx, now: time.Now()}, nil
+	a := &Apply{d: d, ctx: ctx, tx: tx, now: time.Now(), batches: make(chan batch, 1), written: make(chan error, 1)}
+	go a.writer(a.batches)
+	return a, nil
 }
 
-// PutProfessional adds or replaces a professional (active again) and its activities.
-func (a *Apply) PutProfessional(p *directoryv1.Professional, hash uint64, acts []ActivityRow) error {
+// writer writes the batches in order; after an error it drains the rest.
+func (a *Apply) writer(batches <-chan batch) {
+	var err error
+	for b := range batches {
+		if err == nil {
+			err = a.write(b)
+		}
+	}
+	a.written <- err
+}
+
+// PutProfessional adds (replace false) or replaces a professional, active
+// again, and its activities.
+func (a *Apply) PutProfessional(p *directoryv1.Professional, hash uint64, acts []ActivityRow, replace bool) error {
 	doc, err := proto.Marshal(p)
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", p.Name, err)
 	}
 	a.pros = append(a.pros, []any{p.NationalId, codeOf(p.Profession), int64(hash), doc, a.now.UnixMicro()})
-	a.proIDs = append(a.proIDs, p.NationalId)
+	if replace {
+		a.proIDs = append(a.proIDs, p.NationalId)
+	}
 	for _, act := range acts {
 		a.acts = append(a.acts, []any{p.NationalId, act.Site, act.Specialty, act.Departement, act.Commune})
 	}
@@ -135,7 +159,8 @@ func (a *Apply) PutCode(c Code) error {
 // Commit writes what is buffered and makes the import visible.
 func (a *Apply) Commit() error {
 	defer a.d.writes.Unlock()
-	if err := a.flush(); err != nil {
+	a.flush()
+	if err := a.wait(); err != nil {
 		_ = a.tx.Rollback()
 		return err
 	}
@@ -145,7 +170,18 @@ func (a *Apply) Commit() error {
 // Rollback abandons the import; the previous state stays.
 func (a *Apply) Rollback() {
 	defer a.d.writes.Unlock()
+	_ = a.wait()
 	_ = a.tx.Rollback()
+}
+
+// wait stops the writer and returns its error.
+func (a *Apply) wait() error {
+	if a.batches == nil {
+		return nil
+	}
+	close(a.batches)
+	a.batches = nil
+	return <-a.written
 }
 
 func (a *Apply) change(kind, name string) {
@@ -153,32 +189,37 @@ func (a *Apply) change(kind, name string) {
 }
 
 func (a *Apply) flushIfFull() error {
-	if len(a.changes) < batchRows {
-		return nil
+	if len(a.changes) >= batchRows {
+		a.flush()
 	}
-	return a.flush()
+	return nil
 }
 
-// flush writes the buffered rows: sites and professionals before the
-// activities that reference them, the outbox in the order of the changes.
-func (a *Apply) flush() error {
+// flush hands the buffered rows to the writer.
+func (a *Apply) flush() {
+	a.batches <- a.batch
+	a.batch = batch{}
+}
+
+// write writes a batch: sites and professionals before the activities that
+// reference them, the outbox in the order of the changes.
+func (a *Apply) write(b batch) error {
 	steps := []func() error{
-		func() error { return a.insert(siteInsert, siteUpsert, a.sites) },
-		func() error { return a.insert(proInsert, proUpsert, a.pros) },
-		func() error { return a.exec(`DELETE FROM activities WHERE national_id IN `, a.proIDs, "") },
-		func() error { return a.insert(actInsert, "", a.acts) },
+		func() error { return a.insert(siteInsert, siteUpsert, b.sites) },
+		func() error { return a.insert(proInsert, proUpsert, b.pros) },
+		func() error { return a.exec(`DELETE FROM activities WHERE national_id IN `, b.proIDs, "") },
+		func() error { return a.insert(actInsert, "", b.acts) },
 		func() error {
 			return a.exec(`UPDATE professionals SET active = FALSE, version = version + 1, update_time_us = `+
-				fmt.Sprint(a.now.UnixMicro())+` WHERE national_id IN `, a.inactive, "")
+				fmt.Sprint(a.now.UnixMicro())+` WHERE national_id IN `, b.inactive, "")
 		},
-		func() error { return a.insert(outboxInsert, "", a.changes) },
+		func() error { return a.insert(outboxInsert, "", b.changes) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return a.d.classify(err)
 		}
 	}
-	a.sites, a.pros, a.acts, a.changes, a.proIDs, a.inactive = nil, nil, nil, nil, nil, nil
 	return nil
 }
 

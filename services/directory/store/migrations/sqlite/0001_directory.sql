@@ -12,9 +12,10 @@ CREATE TABLE professionals (
 );
 CREATE INDEX professionals_profession ON professionals (profession, national_id);
 
--- One row per activity, for the list filters.
+-- One row per activity, for the list filters; written by imports only, with
+-- their professional (no foreign key: it would cost a lookup per row).
 CREATE TABLE activities (
-    national_id TEXT NOT NULL REFERENCES professionals (national_id),
+    national_id TEXT NOT NULL,
     site TEXT NOT NULL,
     specialty TEXT NOT NULL,
     departement TEXT NOT NULL,
