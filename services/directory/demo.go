@@ -41,7 +41,7 @@ func loadDemo(ctx context.Context, st *store.DB, imp *importer.Importer, commune
 	if err := st.CreateImport(ctx, job); err != nil {
 		return err
 	}
-	if err := imp.Run(ctx, job, file); err != nil {
+	if err := imp.Run(ctx, job, file, nil); err != nil {
 		return err
 	}
 	if job.State != directoryv1.Import_STATE_SUCCEEDED {

@@ -73,7 +73,7 @@ func (im *Importer) newCodes(ctx context.Context, sum *summary) ([]store.Code, e
 }
 
 // apply writes the plan in one transaction; with nothing to write it writes nothing.
-func (im *Importer) apply(ctx context.Context, job *directoryv1.Import, file io.ReadSeeker, sum *summary) error {
+func (im *Importer) apply(ctx context.Context, job *directoryv1.Import, file io.ReadSeeker, sum *summary, progress func(offset int64)) error {
 	p, err := im.plan(ctx, job, sum)
 	if err != nil || (len(p.write) == 0 && len(p.vanish) == 0 && len(p.codes) == 0) {
 		return err
@@ -86,20 +86,20 @@ func (im *Importer) apply(ctx context.Context, job *directoryv1.Import, file io.
 	if err != nil {
 		return err
 	}
-	if err := im.write(ctx, tx, file, sum, p, sites); err != nil {
+	if err := im.write(ctx, tx, file, sum, p, sites, progress); err != nil {
 		tx.Rollback()
 		return err
 	}
 	return tx.Commit()
 }
 
-func (im *Importer) write(ctx context.Context, tx *store.Apply, file io.ReadSeeker, sum *summary, p *plan, sites map[string]uint64) error {
+func (im *Importer) write(ctx context.Context, tx *store.Apply, file io.ReadSeeker, sum *summary, p *plan, sites map[string]uint64, progress func(int64)) error {
 	for _, c := range p.codes {
 		if err := tx.PutCode(c); err != nil {
 			return err
 		}
 	}
-	if err := im.rebuild(ctx, tx, file, sum, p, sites); err != nil {
+	if err := im.rebuild(ctx, tx, file, sum, p, sites, progress); err != nil {
 		return err
 	}
 	for _, id := range p.vanish {
@@ -113,7 +113,7 @@ func (im *Importer) write(ctx context.Context, tx *store.Apply, file io.ReadSeek
 // rebuild reads the file again and writes each professional of the plan as
 // soon as all its lines are read: a file grouped by professional, as the
 // real extraction is, keeps almost nothing in memory.
-func (im *Importer) rebuild(ctx context.Context, tx *store.Apply, file io.ReadSeeker, sum *summary, p *plan, sites map[string]uint64) error {
+func (im *Importer) rebuild(ctx context.Context, tx *store.Apply, file io.ReadSeeker, sum *summary, p *plan, sites map[string]uint64, progress func(int64)) error {
 	if _, err := file.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("rewind extraction: %w", err)
 	}
@@ -122,9 +122,12 @@ func (im *Importer) rebuild(ctx context.Context, tx *store.Apply, file io.ReadSe
 		return err
 	}
 	pending := map[string][]*rpps.Activity{}
-	for {
+	for n := 1; ; n++ {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if n%progressEvery == 0 {
+			progress(rd.Offset())
 		}
 		a, err := rd.Next()
 		if errors.Is(err, io.EOF) {

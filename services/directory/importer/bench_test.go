@@ -36,22 +36,7 @@ func benchProfessionals(b *testing.B) int {
 // BenchmarkImportPostgres imports a synthetic extraction into an empty
 // PostgreSQL directory (full), then the same file again (nothing to write).
 func BenchmarkImportPostgres(b *testing.B) {
-	communes, err := geo.Load()
-	if err != nil {
-		b.Fatal(err)
-	}
-	path := filepath.Join(b.TempDir(), "extraction.txt")
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	w := bufio.NewWriter(f)
-	stats, err := synth.Generate(w, communes, synth.Options{Professionals: benchProfessionals(b), Seed: 7})
-	if err != nil || w.Flush() != nil {
-		b.Fatal(err)
-	}
-	info, _ := f.Stat()
-	f.Close()
+	communes, path, size, lines := extraction(b)
 	for _, pass := range []string{"full", "same file"} {
 		b.Run(pass, func(b *testing.B) {
 			for b.Loop() {
@@ -68,8 +53,8 @@ func BenchmarkImportPostgres(b *testing.B) {
 					b.Fatalf("import: %v", job)
 				}
 			}
-			b.SetBytes(info.Size())
-			b.ReportMetric(float64(stats.Lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+			b.SetBytes(size)
+			b.ReportMetric(float64(lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 		})
 	}
 }
@@ -85,8 +70,65 @@ func runFile(b *testing.B, st *store.DB, imp *Importer, path string) *directoryv
 	if err := st.CreateImport(context.Background(), job); err != nil {
 		b.Fatal(err)
 	}
-	if err := imp.Run(context.Background(), job, f); err != nil {
+	if err := imp.Run(context.Background(), job, f, nil); err != nil {
 		b.Fatal(err)
 	}
 	return job
+}
+
+// extraction writes the benchmark's synthetic extraction.
+func extraction(b *testing.B) (*geo.Communes, string, int64, int) {
+	communes, err := geo.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "extraction.txt")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	w := bufio.NewWriter(f)
+	stats, err := synth.Generate(w, communes, synth.Options{Professionals: benchProfessionals(b), Seed: 7})
+	if err != nil || w.Flush() != nil {
+		b.Fatal(err)
+	}
+	info, err := f.Stat()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return communes, path, info.Size(), stats.Lines
+}
+
+// BenchmarkRawCopyPostgres is the floor the import is compared with: the
+// same file copied as is into an unindexed one-column table.
+func BenchmarkRawCopyPostgres(b *testing.B) {
+	_, path, size, lines := extraction(b)
+	for b.Loop() {
+		b.StopTimer()
+		pool := pgtest.New(b, "directory", nil)
+		conn, err := pool.Acquire(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := conn.Exec(context.Background(), `CREATE UNLOGGED TABLE raw (line TEXT)`); err != nil {
+			b.Fatal(err)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		_, err = conn.Conn().PgConn().CopyFrom(context.Background(), f,
+			`COPY raw (line) FROM STDIN WITH (FORMAT csv, DELIMITER E'\x01', QUOTE E'\x02')`)
+		b.StopTimer()
+		f.Close()
+		conn.Release()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	b.SetBytes(size)
+	b.ReportMetric(float64(lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 }

@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	directoryv1 "github.com/sas-platform/sas/gen/sas/directory/v1"
@@ -35,16 +36,28 @@ func New(st *store.DB, communes *geo.Communes, log *slog.Logger) *Importer {
 	return &Importer{store: st, communes: communes, log: log}
 }
 
+// Progress receives a copy of the job as it advances. The file is read
+// twice (check, then write), each read counting for half of processed_bytes.
+type Progress func(*directoryv1.Import)
+
+// progressEvery is how many lines pass between two progress reports.
+const progressEvery = 50_000
+
 // Run imports file into the directory as job (already created, state
-// RUNNING), saving its progress, counts and final state. It returns an
-// error only when it could not record the outcome.
-func (im *Importer) Run(ctx context.Context, job *directoryv1.Import, file io.ReadSeeker) error {
-	outcome := im.run(ctx, job, file)
+// RUNNING), reporting progress (may be nil) and saving its counts and final
+// state. It returns an error only when it could not record the outcome.
+func (im *Importer) Run(ctx context.Context, job *directoryv1.Import, file io.ReadSeeker, progress Progress) error {
+	report := func() {
+		if progress != nil {
+			progress(proto.Clone(job).(*directoryv1.Import))
+		}
+	}
+	outcome := im.run(ctx, job, file, report)
 	job.EndTime = timestamppb.Now()
 	var refused *refusal
 	switch {
 	case outcome == nil:
-		job.State = directoryv1.Import_STATE_SUCCEEDED
+		job.State, job.ProcessedBytes = directoryv1.Import_STATE_SUCCEEDED, job.TotalBytes
 	case errors.As(outcome, &refused):
 		job.State, job.Error = directoryv1.Import_STATE_REFUSED, refused.Error()
 	case ctx.Err() != nil:
@@ -61,13 +74,13 @@ type refusal struct{ reason string }
 
 func (r *refusal) Error() string { return r.reason + ": the directory is unchanged" }
 
-func (im *Importer) run(ctx context.Context, job *directoryv1.Import, file io.ReadSeeker) error {
+func (im *Importer) run(ctx context.Context, job *directoryv1.Import, file io.ReadSeeker, report func()) error {
 	if _, err := file.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("rewind extraction: %w", err)
 	}
 	sum, err := scan(file, func(offset, lines int64) {
-		job.ProcessedBytes, job.LinesRead = offset, lines
-		_ = im.store.SaveImport(ctx, job) // progress only: a failed save is not the import's failure
+		job.ProcessedBytes, job.LinesRead = offset/2, lines
+		report()
 	})
 	var headerErr *rpps.HeaderError
 	if errors.As(err, &headerErr) {
@@ -76,14 +89,17 @@ func (im *Importer) run(ctx context.Context, job *directoryv1.Import, file io.Re
 	if err != nil {
 		return err
 	}
-	job.LinesRead, job.LinesRejected, job.ProcessedBytes = sum.read, sum.rejected, job.TotalBytes
+	job.LinesRead, job.LinesRejected, job.ProcessedBytes = sum.read, sum.rejected, job.TotalBytes/2
 	if err := im.store.AddRejections(ctx, job.Name, sum.rejections); err != nil {
 		return err
 	}
 	if err := checkRate(sum, job.MaxRejectionPercent); err != nil {
 		return err
 	}
-	return im.apply(ctx, job, file, sum)
+	return im.apply(ctx, job, file, sum, func(offset int64) {
+		job.ProcessedBytes = job.TotalBytes/2 + offset/2
+		report()
+	})
 }
 
 func checkRate(sum *summary, maxPercent float64) error {

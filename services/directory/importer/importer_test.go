@@ -52,7 +52,7 @@ func (f *fixture) run(t *testing.T, ctx context.Context, content string, maxPerc
 	if err := f.db.CreateImport(context.Background(), job); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.imp.Run(ctx, job, bytes.NewReader([]byte(content))); err != nil {
+	if err := f.imp.Run(ctx, job, bytes.NewReader([]byte(content)), nil); err != nil {
 		t.Fatal(err)
 	}
 	got, err := f.db.GetImport(context.Background(), job.Name)

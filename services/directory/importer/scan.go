@@ -54,7 +54,7 @@ func scan(r io.Reader, progress func(offset, lines int64)) (*summary, error) {
 			s.read++
 			s.add(a)
 		}
-		if s.read%50_000 == 0 {
+		if s.read%progressEvery == 0 {
 			progress(rd.Offset(), s.read)
 		}
 	}
@@ -70,13 +70,20 @@ func (s *summary) add(a *rpps.Activity) {
 	p := s.pros[a.NationalID]
 	if p == nil {
 		p = &proSummary{}
-		s.pros[a.NationalID] = p
+		// A clone: the field shares the memory of its whole line.
+		s.pros[strings.Clone(a.NationalID)] = p
 	}
 	p.hash += h
 	p.lines++
-	s.codes[store.Code{Kind: store.KindProfession, Code: a.Profession, Label: a.ProfessionLabel, Extra: a.Category}] = true
+	s.addCode(store.Code{Kind: store.KindProfession, Code: a.Profession, Label: a.ProfessionLabel, Extra: a.Category})
 	if a.Skill != "" {
-		s.codes[store.Code{Kind: store.KindSpecialty, Code: a.Skill, Label: a.SkillLabel, Extra: a.SkillType}] = true
+		s.addCode(store.Code{Kind: store.KindSpecialty, Code: a.Skill, Label: a.SkillLabel, Extra: a.SkillType})
+	}
+}
+
+func (s *summary) addCode(c store.Code) {
+	if !s.codes[c] {
+		s.codes[store.Code{Kind: c.Kind, Code: strings.Clone(c.Code), Label: strings.Clone(c.Label), Extra: strings.Clone(c.Extra)}] = true
 	}
 }
 

@@ -35,8 +35,9 @@ type Imports struct {
 	life     context.Context // jobs are cancelled when the service stops
 	jobs     sync.WaitGroup
 	mu       sync.Mutex
-	running  string             // name of the running job, "" when none
-	cancel   context.CancelFunc // of the running job
+	running  string              // name of the running job, "" when none
+	cancel   context.CancelFunc  // of the running job
+	live     *directoryv1.Import // latest progress of the running job
 }
 
 // NewImports runs import jobs until life is done.
@@ -107,7 +108,27 @@ func (s *Imports) claim(name string) error {
 func (s *Imports) release() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.running, s.cancel = "", nil
+	s.running, s.cancel, s.live = "", nil, nil
+}
+
+// report keeps the running job's progress, served by GetImport: the store
+// may be busy with the import's own transaction.
+func (s *Imports) report(job *directoryv1.Import) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.running == job.Name {
+		s.live = job
+	}
+}
+
+// liveJob returns the running job's latest progress, nil for another job.
+func (s *Imports) liveJob(name string) *directoryv1.Import {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.running != name || s.live == nil {
+		return nil
+	}
+	return proto.Clone(s.live).(*directoryv1.Import)
 }
 
 // receive stores the uploaded chunks in a temporary file.
@@ -164,7 +185,7 @@ func (s *Imports) start(job *directoryv1.Import, file *os.File) {
 		defer cancel()
 		defer os.Remove(file.Name())
 		defer file.Close()
-		if err := s.importer.Run(ctx, job, file); err != nil {
+		if err := s.importer.Run(ctx, job, file, s.report); err != nil {
 			s.log.Error("record import outcome", "import", job.Name, "error", err)
 		}
 	}()
@@ -174,6 +195,9 @@ func (s *Imports) start(job *directoryv1.Import, file *os.File) {
 func (s *Imports) GetImport(ctx context.Context, req *directoryv1.GetImportRequest) (*directoryv1.Import, error) {
 	if err := checkName("name", req.GetName(), "imports/"); err != nil {
 		return nil, err
+	}
+	if live := s.liveJob(req.GetName()); live != nil {
+		return live, nil
 	}
 	im, err := s.store.GetImport(ctx, req.GetName())
 	return im, notFound(req.GetName(), err)

@@ -106,7 +106,8 @@ type Import struct {
 	Error string `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
 	// Size of the file in bytes, when the uploader announced it.
 	TotalBytes int64 `protobuf:"varint,5,opt,name=total_bytes,json=totalBytes,proto3" json:"total_bytes,omitempty"`
-	// Bytes parsed so far.
+	// Progress in bytes, up to total_bytes: the file is read twice (checked,
+	// then written), each read counting for half.
 	ProcessedBytes int64 `protobuf:"varint,6,opt,name=processed_bytes,json=processedBytes,proto3" json:"processed_bytes,omitempty"`
 	// Data lines read (header excluded).
 	LinesRead int64 `protobuf:"varint,7,opt,name=lines_read,json=linesRead,proto3" json:"lines_read,omitempty"`
