@@ -8,19 +8,15 @@ import (
 	"database/sql"
 	"embed"
 	"io/fs"
+
+	"github.com/sas-platform/sas/services/platform/migrate"
 )
 
 //go:embed migrations
 var migrations embed.FS
 
 // Migrations returns the versioned schema files of an engine ("postgres" or "sqlite").
-func Migrations(engine string) fs.FS {
-	sub, err := fs.Sub(migrations, "migrations/"+engine)
-	if err != nil {
-		panic(err) // unreachable: the folder is embedded
-	}
-	return sub
-}
+func Migrations(engine string) fs.FS { return migrate.Folder(migrations, "migrations/"+engine) }
 
 // DB is the accounts store over a database/sql handle.
 type DB struct {

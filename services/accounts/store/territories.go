@@ -54,9 +54,9 @@ func (d *DB) Regions(ctx context.Context) ([]*commonv1.Region, error) {
 	if err != nil {
 		return nil, d.classify(err)
 	}
-	return collect(rows, func(r *commonv1.Region, s scanner) error {
-		r.Centre = &commonv1.GeoPoint{}
-		return s.Scan(&r.Name, &r.Code, &r.DisplayName, &r.Centre.Latitude, &r.Centre.Longitude, &r.CapitalInseeCode)
+	return store.Collect(rows, func(s scanner) (*commonv1.Region, error) {
+		r := &commonv1.Region{Centre: &commonv1.GeoPoint{}}
+		return r, s.Scan(&r.Name, &r.Code, &r.DisplayName, &r.Centre.Latitude, &r.Centre.Longitude, &r.CapitalInseeCode)
 	})
 }
 
@@ -66,9 +66,9 @@ func (d *DB) Departements(ctx context.Context) ([]*commonv1.Departement, error) 
 	if err != nil {
 		return nil, d.classify(err)
 	}
-	return collect(rows, func(dep *commonv1.Departement, s scanner) error {
-		dep.Centre = &commonv1.GeoPoint{}
-		return s.Scan(&dep.Name, &dep.Code, &dep.DisplayName, &dep.Region, &dep.Centre.Latitude, &dep.Centre.Longitude, &dep.CapitalInseeCode)
+	return store.Collect(rows, func(s scanner) (*commonv1.Departement, error) {
+		dep := &commonv1.Departement{Centre: &commonv1.GeoPoint{}}
+		return dep, s.Scan(&dep.Name, &dep.Code, &dep.DisplayName, &dep.Region, &dep.Centre.Latitude, &dep.Centre.Longitude, &dep.CapitalInseeCode)
 	})
 }
 
@@ -94,7 +94,10 @@ func (d *DB) ListTerritories(ctx context.Context, q territory.Query) ([]*commonv
 	if err != nil {
 		return nil, d.classify(err)
 	}
-	return collect(rows, scanTerritory)
+	return store.Collect(rows, func(s scanner) (*commonv1.Territory, error) {
+		t := &commonv1.Territory{}
+		return t, scanTerritory(t, s)
+	})
 }
 
 // GetTerritory implements territory.Store.
@@ -168,7 +171,7 @@ func getTerritory(ctx context.Context, db querier, name string, classify func(er
 	return t, nil
 }
 
-type scanner interface{ Scan(dest ...any) error }
+type scanner = store.Scanner
 
 func scanTerritory(t *commonv1.Territory, s scanner) error {
 	var deps string
@@ -185,31 +188,6 @@ func scanTerritory(t *commonv1.Territory, s scanner) error {
 	return nil
 }
 
-// collect scans every row into a new T.
-func collect[T any](rows *sql.Rows, scan func(*T, scanner) error) ([]*T, error) {
-	defer rows.Close()
-	var out []*T
-	for rows.Next() {
-		v := new(T)
-		if err := scan(v, rows); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}
-
 func (d *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return d.classify(err)
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return d.classify(err)
-	}
-	if err := tx.Commit(); err != nil {
-		return d.classify(err)
-	}
-	return nil
+	return store.InTx(ctx, d.db, d.classify, fn)
 }

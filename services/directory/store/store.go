@@ -11,19 +11,16 @@ import (
 	"embed"
 	"io/fs"
 	"sync"
+
+	"github.com/sas-platform/sas/services/platform/migrate"
+	"github.com/sas-platform/sas/services/platform/store"
 )
 
 //go:embed migrations
 var migrations embed.FS
 
 // Migrations returns the versioned schema files of an engine ("postgres" or "sqlite").
-func Migrations(engine string) fs.FS {
-	sub, err := fs.Sub(migrations, "migrations/"+engine)
-	if err != nil {
-		panic(err) // unreachable: the folder is embedded
-	}
-	return sub
-}
+func Migrations(engine string) fs.FS { return migrate.Folder(migrations, "migrations/"+engine) }
 
 // DB is the directory store.
 type DB struct {
@@ -44,32 +41,12 @@ func New(db *sql.DB, classify func(error) error) *DB {
 func (d *DB) write(ctx context.Context, fn func(*sql.Tx) error) error {
 	d.writes.Lock()
 	defer d.writes.Unlock()
-	tx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return d.classify(err)
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return d.classify(err)
-	}
-	if err := tx.Commit(); err != nil {
-		return d.classify(err)
-	}
-	return nil
+	return store.InTx(ctx, d.db, d.classify, fn)
 }
 
-type scanner interface{ Scan(dest ...any) error }
+type scanner = store.Scanner
 
 // collect scans every row with scan.
 func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return store.Collect(rows, scan)
 }

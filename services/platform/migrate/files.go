@@ -78,3 +78,13 @@ func sorted(ms []Migration) ([]Migration, error) {
 	}
 	return ms, nil
 }
+
+// Folder returns the folder dir of an embedded tree, such as a service's
+// "migrations/postgres"; it panics when dir is not in fsys (a build mistake).
+func Folder(fsys fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}
