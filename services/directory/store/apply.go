@@ -73,6 +73,7 @@ type Apply struct {
 	tx  *sql.Tx
 	now time.Time
 	batch
+	ord int64 // order of the staged changes
 	// A writer goroutine writes full batches while the importer builds the
 	// next one: the database and the parsing share the machine's cores.
 	batches chan batch
@@ -88,13 +89,18 @@ type batch struct {
 // batchRows is how many rows one statement writes.
 const batchRows = 1000
 
-// BeginApply starts an import's transaction; it holds the store's write
-// lock until Commit or Rollback.
+// BeginApply starts an import's transaction. Its changes are staged in a
+// temporary table and moved to the outbox at Commit, under the store's write
+// lock: other writers (an opt-out) wait only for that last step on
+// PostgreSQL. SQLite has a single writer: they wait for the whole import.
 func (d *DB) BeginApply(ctx context.Context) (*Apply, error) {
-	d.writes.Lock()
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
-		d.writes.Unlock()
+		return nil, d.classify(err)
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TEMPORARY TABLE pending_changes (ord BIGINT NOT NULL, kind TEXT NOT NULL,
+		name TEXT NOT NULL, change_type INTEGER NOT NULL, change_time_us BIGINT NOT NULL)`); err != nil {
+		_ = tx.Rollback()
 		return nil, d.classify(err)
 	}
 	a := &Apply{d: d, ctx: ctx, tx: tx, now: time.Now(), batches: make(chan batch, 1), written: make(chan error, 1)}
@@ -156,20 +162,28 @@ func (a *Apply) PutCode(c Code) error {
 	return a.d.classify(err)
 }
 
-// Commit writes what is buffered and makes the import visible.
+// Commit writes what is buffered, moves the staged changes to the outbox
+// and makes the import visible.
 func (a *Apply) Commit() error {
-	defer a.d.writes.Unlock()
 	a.flush()
 	if err := a.wait(); err != nil {
 		_ = a.tx.Rollback()
 		return err
+	}
+	a.d.writes.Lock()
+	defer a.d.writes.Unlock()
+	for _, q := range []string{`INSERT INTO outbox (kind, name, change_type, change_time_us)
+		SELECT kind, name, change_type, change_time_us FROM pending_changes ORDER BY ord`, `DROP TABLE pending_changes`} {
+		if _, err := a.tx.ExecContext(a.ctx, q); err != nil {
+			_ = a.tx.Rollback()
+			return a.d.classify(err)
+		}
 	}
 	return a.d.classify(a.tx.Commit())
 }
 
 // Rollback abandons the import; the previous state stays.
 func (a *Apply) Rollback() {
-	defer a.d.writes.Unlock()
 	_ = a.wait()
 	_ = a.tx.Rollback()
 }
@@ -185,7 +199,8 @@ func (a *Apply) wait() error {
 }
 
 func (a *Apply) change(kind, name string) {
-	a.changes = append(a.changes, []any{kind, name, int32(commonv1.ChangeType_CHANGE_TYPE_UPSERTED), a.now.UnixMicro()})
+	a.ord++
+	a.changes = append(a.changes, []any{a.ord, kind, name, int32(commonv1.ChangeType_CHANGE_TYPE_UPSERTED), a.now.UnixMicro()})
 }
 
 func (a *Apply) flushIfFull() error {
@@ -202,7 +217,7 @@ func (a *Apply) flush() {
 }
 
 // write writes a batch: sites and professionals before the activities that
-// reference them, the outbox in the order of the changes.
+// reference them, the staged changes in their order.
 func (a *Apply) write(b batch) error {
 	steps := []func() error{
 		func() error { return a.insert(siteInsert, siteUpsert, b.sites) },
@@ -213,7 +228,7 @@ func (a *Apply) write(b batch) error {
 			return a.exec(`UPDATE professionals SET active = FALSE, version = version + 1, update_time_us = `+
 				fmt.Sprint(a.now.UnixMicro())+` WHERE national_id IN `, b.inactive, "")
 		},
-		func() error { return a.insert(outboxInsert, "", b.changes) },
+		func() error { return a.insert(stageInsert, "", b.changes) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -231,8 +246,8 @@ const (
 	proUpsert = ` ON CONFLICT (national_id) DO UPDATE SET profession = excluded.profession, active = TRUE,
 		content_hash = excluded.content_hash, doc = excluded.doc, version = professionals.version + 1,
 		update_time_us = excluded.update_time_us`
-	actInsert    = `INSERT INTO activities (national_id, site, specialty, departement, commune) VALUES `
-	outboxInsert = `INSERT INTO outbox (kind, name, change_type, change_time_us) VALUES `
+	actInsert   = `INSERT INTO activities (national_id, site, specialty, departement, commune) VALUES `
+	stageInsert = `INSERT INTO pending_changes (ord, kind, name, change_type, change_time_us) VALUES `
 )
 
 // insert writes rows with multi-row VALUES, batchRows at a time.
