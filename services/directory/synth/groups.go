@@ -62,11 +62,19 @@ func (gr *group) next(r *rand.Rand, dep string, taken []int32) int32 {
 	if near := gr.byDep[dep]; len(near) > len(taken) && chance(r, nearPerMille) {
 		pool = near
 	}
-	var s int32
 	for range 4 {
-		if s = pool[r.IntN(len(pool))]; !slices.Contains(taken, s) {
-			break
+		if s := pool[r.IntN(len(pool))]; !slices.Contains(taken, s) {
+			return s
 		}
 	}
-	return s
+	// Unlucky draws: the first free site, so that no one works twice at the
+	// same site (that would write the same line twice).
+	for _, candidates := range [][]int32{pool, gr.all} {
+		for _, s := range candidates {
+			if !slices.Contains(taken, s) {
+				return s
+			}
+		}
+	}
+	return pool[0]
 }
