@@ -87,6 +87,8 @@ func FromError(ctx context.Context, log *slog.Logger, method string, err error) 
 		return Reason(codes.AlreadyExists, "ALREADY_EXISTS", "already exists", nil)
 	case errors.Is(err, store.ErrConflict):
 		return Reason(codes.Aborted, "ETAG_MISMATCH", "the resource changed since it was read: read it again", nil)
+	case errors.Is(err, store.ErrFailedPrecondition):
+		return Reason(codes.FailedPrecondition, "FAILED_PRECONDITION", "a resource it depends on is missing or still in use", nil)
 	case errors.Is(err, store.ErrRetry):
 		return status.Error(codes.Unavailable, "temporary conflict, retry")
 	}

@@ -29,6 +29,7 @@ func TestFromError(t *testing.T) {
 		{store.ErrAlreadyExists, codes.AlreadyExists},
 		{store.ErrConflict, codes.Aborted},
 		{store.ErrRetry, codes.Unavailable},
+		{store.ErrFailedPrecondition, codes.FailedPrecondition},
 		{errors.New("disk on fire at /secret/path"), codes.Internal},
 	}
 	for _, tt := range tests {
