@@ -1,22 +1,39 @@
-// Package accounts is the accounts service: territories reference (régions,
-// départements, SAS territories) today; accounts, roles, delegations, tokens
-// and the audit trail come with issue 4 and answer UNIMPLEMENTED saying so.
+// Package accounts is the accounts service: territories reference, user
+// accounts scoped by territory, delegations, vendors, sign-in (access tokens
+// and their key set) and the audit trail.
 package accounts
 
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
 
+	"github.com/go-jose/go-jose/v4"
 	"google.golang.org/grpc"
 
 	accountsv1 "github.com/sas-platform/sas/gen/sas/accounts/v1"
+	"github.com/sas-platform/sas/services/accounts/auditlog"
+	"github.com/sas-platform/sas/services/accounts/authn"
+	"github.com/sas-platform/sas/services/accounts/oidc"
 	"github.com/sas-platform/sas/services/accounts/store"
 	"github.com/sas-platform/sas/services/accounts/territory"
+	"github.com/sas-platform/sas/services/accounts/vendors"
 	"github.com/sas-platform/sas/services/platform/apierr"
 	"github.com/sas-platform/sas/services/platform/app"
+	"github.com/sas-platform/sas/services/platform/audit"
 	"github.com/sas-platform/sas/services/platform/pagetoken"
+	platformstore "github.com/sas-platform/sas/services/platform/store"
 )
+
+// BootstrapFile is where sasd writes the bootstrap credential, under the data folder.
+const BootstrapFile = "bootstrap-admin.json"
 
 // Service is the accounts service as a process hosts it: its own store
 // ("accounts" schema or var/accounts.db), migrated and seeded at start-up.
@@ -29,33 +46,125 @@ func Service() app.Service {
 			if err != nil {
 				return err
 			}
-			svc, err := New(ctx, db.SQL, db.Classify, a.Pages)
+			svc, err := New(ctx, Config{DB: db.SQL, Classify: db.Classify, Pages: a.Pages, Audit: a.Audit,
+				Settings: a.Settings.Accounts, ServiceSecret: a.ServiceSecret})
 			if err != nil {
 				return err
 			}
+			a.SetAuditSink(svc.store)
+			if err := svc.Bootstrap(ctx, a.DataDir, a.Stdout); err != nil {
+				return err
+			}
+			bg, stop := context.WithCancel(context.WithoutCancel(ctx))
+			a.OnClose("accounts background", func(context.Context) error { stop(); return nil })
+			logErr := func(err error) { a.Log.Error("accounts background", "err", err) }
+			go svc.keys.Run(bg, logErr)
+			go auditlog.Purge(bg, svc.store, a.Settings.Accounts.AuditRetention, logErr)
 			svc.Register(reg)
 			return nil
 		},
 	}
 }
 
-// Accounts is the accounts service, ready to register.
-type Accounts struct {
-	territories *territory.Server
+// Config configures New.
+type Config struct {
+	DB            *sql.DB
+	Classify      func(error) error
+	Pages         *pagetoken.Sealer
+	Audit         *audit.Recorder
+	Settings      app.AccountsSettings
+	ServiceSecret string
 }
 
-// New seeds the shipped reference into db (already migrated with
-// store.Migrations) and returns the service.
-func New(ctx context.Context, db *sql.DB, classify func(error) error, pages *pagetoken.Sealer) (*Accounts, error) {
+// Accounts is the accounts service, ready to register.
+type Accounts struct {
+	store       *store.DB
+	keys        *KeyRing
+	territories *territory.Server
+	auth        *authn.Server
+	vendors     *vendors.Server
+	audit       *auditlog.Server
+}
+
+// KeyRing is the token signing key ring.
+type KeyRing = authn.KeyRing
+
+// New seeds the shipped reference into the store (already migrated with
+// store.Migrations), loads or creates the signing key, and returns the service.
+func New(ctx context.Context, cfg Config) (*Accounts, error) {
 	ref, err := territory.LoadReference()
 	if err != nil {
 		return nil, err
 	}
-	st := store.New(db, classify)
+	st := store.New(cfg.DB, cfg.Classify)
 	if err := st.SeedReference(ctx, ref); err != nil {
 		return nil, fmt.Errorf("seed territories: %w", err)
 	}
-	return &Accounts{territories: territory.NewServer(st, pages)}, nil
+	s := cfg.Settings
+	keys, err := authn.NewKeyRing(ctx, st, s.TokenTTL, s.KeyRotation)
+	if err != nil {
+		return nil, err
+	}
+	var verifier *oidc.Verifier
+	if s.OIDCIssuer == "" {
+		verifier = oidc.NewStaticVerifier(oidc.DevIssuerURL, s.OIDCClientID, oidc.Dev().Keys)
+	} else {
+		verifier = oidc.NewVerifier(s.OIDCIssuer, s.OIDCClientID, http.DefaultClient)
+	}
+	accts, _ := any(st).(authn.Accounts)
+	return &Accounts{
+		store:       st,
+		keys:        keys,
+		territories: territory.NewServer(st, cfg.Pages),
+		auth: authn.NewServer(authn.Config{Keys: keys, Accounts: accts, Clients: st, OIDC: verifier,
+			ServiceSecret: cfg.ServiceSecret, TokenTTL: s.TokenTTL, FailuresPerMinute: s.SignInFailures, Audit: cfg.Audit}),
+		vendors: vendors.NewServer(st, cfg.Pages),
+		audit:   auditlog.NewServer(st, cfg.Pages),
+	}, nil
+}
+
+// Bootstrap is the national-admin credential created on first start.
+type Bootstrap struct {
+	ClientID     string `json:"client_id"`
+	ClientSecret string `json:"client_secret"`
+}
+
+// Bootstrap creates the bootstrap credential when there is none, prints it
+// once and writes it to dataDir/bootstrap-admin.json (mode 0600) for sasctl login.
+func (s *Accounts) Bootstrap(ctx context.Context, dataDir string, out io.Writer) error {
+	_, err := s.store.Client(ctx, authn.BootstrapClientID)
+	if err == nil {
+		return nil
+	} else if !errors.Is(err, platformstore.ErrNotFound) {
+		return err
+	}
+	b := Bootstrap{ClientID: authn.BootstrapClientID, ClientSecret: vendors.NewSecret()}
+	if err := s.store.CreateClient(ctx, store.Client{ID: b.ClientID, Subject: "accounts/" + authn.BootstrapClientID,
+		SecretHash: authn.HashSecret(b.ClientSecret)}, time.Now()); err != nil {
+		if errors.Is(err, platformstore.ErrAlreadyExists) {
+			return nil // another replica made it first
+		}
+		return err
+	}
+	path := filepath.Join(dataDir, BootstrapFile)
+	raw, _ := json.MarshalIndent(b, "", "  ")
+	if err := os.MkdirAll(dataDir, 0o750); err == nil {
+		err = os.WriteFile(path, append(raw, '\n'), 0o600)
+	}
+	if out != nil {
+		fmt.Fprintf(out, "national-admin bootstrap credential (shown once, also in %s):\n  client_id=%s client_secret=%s\n  sign in with: go run ./services/cmd/sasctl login\n",
+			path, b.ClientID, b.ClientSecret)
+	}
+	return nil
+}
+
+// KeySource is the service's own key set, for a verifier in the same process.
+func (s *Accounts) KeySource(ctx context.Context) (*jose.JSONWebKeySet, error) {
+	jwks, err := s.keys.JWKS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return app.JWKS(jwks)
 }
 
 // Register adds the accounts gRPC services to reg.
@@ -63,9 +172,9 @@ func (s *Accounts) Register(reg grpc.ServiceRegistrar) {
 	accountsv1.RegisterTerritoryServiceServer(reg, s.territories)
 	accountsv1.RegisterAccountServiceServer(reg, accountsv1.UnimplementedAccountServiceServer{})
 	accountsv1.RegisterDelegationServiceServer(reg, accountsv1.UnimplementedDelegationServiceServer{})
-	accountsv1.RegisterVendorServiceServer(reg, accountsv1.UnimplementedVendorServiceServer{})
-	accountsv1.RegisterAuthServiceServer(reg, accountsv1.UnimplementedAuthServiceServer{})
-	accountsv1.RegisterAuditServiceServer(reg, accountsv1.UnimplementedAuditServiceServer{})
+	accountsv1.RegisterVendorServiceServer(reg, s.vendors)
+	accountsv1.RegisterAuthServiceServer(reg, s.auth)
+	accountsv1.RegisterAuditServiceServer(reg, s.audit)
 	accountsv1.RegisterRegulatorServiceServer(reg, accountsv1.UnimplementedRegulatorServiceServer{})
 }
 
@@ -84,10 +193,5 @@ func ServiceNames() []string {
 
 // Roadmap says what the unimplemented RPCs wait for.
 func Roadmap() apierr.Roadmap {
-	const missing = "accounts, sign-in, delegations, vendors and the audit trail come with issue 4"
-	r := apierr.Roadmap{}
-	for _, name := range ServiceNames()[1:] {
-		r[name] = missing
-	}
-	return r
+	return apierr.Roadmap{}
 }

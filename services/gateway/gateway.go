@@ -33,6 +33,9 @@ type Options struct {
 	MeterProvider metric.MeterProvider
 	// Propagators extract trace context from HTTP headers; the global ones when nil.
 	Propagators propagation.TextMapPropagator
+	// Extra routes served beside the API (path pattern of http.ServeMux →
+	// handler), e.g. sasd's development OIDC issuer.
+	Extra map[string]http.Handler
 }
 
 // New returns the HTTP handler of the gateway: every service's REST routes,
@@ -52,7 +55,16 @@ func New(ctx context.Context, opts Options) (http.Handler, error) {
 	if err := handleProbes(mux, opts.Conn); err != nil {
 		return nil, fmt.Errorf("register probes: %w", err)
 	}
-	h := accessLog(opts.Logger, mux)
+	var root http.Handler = mux
+	if len(opts.Extra) > 0 {
+		sm := http.NewServeMux()
+		sm.Handle("/", mux)
+		for pattern, h := range opts.Extra {
+			sm.Handle(pattern, h)
+		}
+		root = sm
+	}
+	h := accessLog(opts.Logger, root)
 	h = withRequestID(h)
 	return traced(h, opts), nil
 }

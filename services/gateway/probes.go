@@ -1,6 +1,9 @@
 package gateway
 
 import (
+	accountsv1 "github.com/sas-platform/sas/gen/sas/accounts/v1"
+	"google.golang.org/protobuf/encoding/protojson"
+
 	"context"
 	"errors"
 	"net/http"
@@ -24,7 +27,28 @@ func handleProbes(mux *runtime.ServeMux, conn *grpc.ClientConn) error {
 		mux.HandlePath(http.MethodGet, "/openapi.json", serveOpenAPI),
 		mux.HandlePath(http.MethodGet, "/healthz", serveLive),
 		mux.HandlePath(http.MethodGet, "/readyz", readiness(health)),
+		mux.HandlePath(http.MethodGet, "/.well-known/jwks.json", jwks(accountsv1.NewAuthServiceClient(conn))),
 	)
+}
+
+// jwks serves the access-token key set at its conventional address, in the
+// RFC 7517 shape (no proto JSON wrapping).
+func jwks(c accountsv1.AuthServiceClient) runtime.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
+		set, err := c.GetJwks(r.Context(), &accountsv1.GetJwksRequest{})
+		if err != nil {
+			writeStatus(w, http.StatusServiceUnavailable, "key set unavailable")
+			return
+		}
+		raw, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(set)
+		if err != nil {
+			writeStatus(w, http.StatusInternalServerError, "key set")
+			return
+		}
+		w.Header().Set("Content-Type", "application/jwk-set+json")
+		w.Header().Set("Cache-Control", "public, max-age=300")
+		_, _ = w.Write(raw)
+	}
 }
 
 // serveOpenAPI writes the merged OpenAPI v2 document of every service.

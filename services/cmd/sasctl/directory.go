@@ -11,9 +11,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
-
 	directoryv1 "github.com/sas-platform/sas/gen/sas/directory/v1"
 	"github.com/sas-platform/sas/services/directory/synth"
 )
@@ -22,7 +19,7 @@ import (
 const chunkSize = 1 << 20
 
 // importFile uploads an extraction and follows the import job to its end.
-func importFile(ctx context.Context, addr string, args []string, out io.Writer) error {
+func importFile(ctx context.Context, addr string, args []string, getenv func(string) string, out io.Writer) error {
 	fs := flag.NewFlagSet("directory import", flag.ContinueOnError)
 	maxPercent := fs.Float64("max-rejection-percent", 0, "refuse the file above this rate of rejected lines (default 1)")
 	if err := fs.Parse(args); err != nil {
@@ -31,9 +28,9 @@ func importFile(ctx context.Context, addr string, args []string, out io.Writer) 
 	if fs.NArg() != 1 {
 		return errors.New("directory import: want one FILE")
 	}
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	conn, err := dial(addr, getenv)
 	if err != nil {
-		return fmt.Errorf("connect %s: %w", addr, err)
+		return err
 	}
 	defer conn.Close()
 	client := directoryv1.NewImportServiceClient(conn)

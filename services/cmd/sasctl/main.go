@@ -30,15 +30,16 @@ Commands:
                                  import an RPPS/ADELI extraction and follow the job
   gen directory -professionals N [-seed S] [-o FILE]
                                  write a synthetic extraction in the real format
-  login                          sign in with a bootstrap credential (comes with issue 4)
+  login [-credential FILE | -email E [-http URL]]
+                                 sign in: with the bootstrap credential sasd wrote to
+                                 var/bootstrap-admin.json (default), a vendor's client
+                                 credentials file, or an account's e-mail through sasd's
+                                 development OIDC issuer; the token is kept for later commands
 
 The platform address is -addr, else $SAS_GRPC_TARGET, else localhost:9090.
+Commands send the access token of $SAS_TOKEN, else of the file login wrote
+($SAS_TOKEN_FILE, else sas/token in the user's config folder).
 `
-
-// later names the commands that later issues build.
-var later = map[string]string{
-	"login": "login comes with the accounts service (issue 4)",
-}
 
 func run(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
 	addr := getenv("SAS_GRPC_TARGET")
@@ -52,14 +53,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 		fmt.Fprint(out, usage)
 		return nil
 	}
-	if msg, ok := later[args[0]]; ok {
-		return fmt.Errorf("%s is not built yet: %s", args[0], msg)
-	}
 	switch {
 	case args[0] == "territories":
-		return territories(ctx, addr, args[1:], out)
+		return territories(ctx, addr, args[1:], getenv, out)
+	case args[0] == "login":
+		return login(ctx, addr, args[1:], getenv, out)
 	case args[0] == "directory" && len(args) > 1 && args[1] == "import":
-		return importFile(ctx, addr, args[2:], out)
+		return importFile(ctx, addr, args[2:], getenv, out)
 	case args[0] == "gen":
 		return generate(args[1:], out)
 	}

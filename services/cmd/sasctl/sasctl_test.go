@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	directoryv1 "github.com/sas-platform/sas/gen/sas/directory/v1"
 	"github.com/sas-platform/sas/services/accounts"
@@ -19,20 +21,32 @@ import (
 	"github.com/sas-platform/sas/services/directory/importer"
 	"github.com/sas-platform/sas/services/directory/server"
 	dirstore "github.com/sas-platform/sas/services/directory/store"
+	"github.com/sas-platform/sas/services/platform/app"
+	"github.com/sas-platform/sas/services/platform/auth"
+	"github.com/sas-platform/sas/services/platform/grpcserver"
 	"github.com/sas-platform/sas/services/platform/pagetoken"
+	"github.com/sas-platform/sas/services/platform/policy"
 	"github.com/sas-platform/sas/services/platform/sqlite"
 	"github.com/sas-platform/sas/services/platform/sqlite/sqlitetest"
 )
 
-// serve starts the accounts service on loopback and returns its address.
-func serve(t *testing.T) string {
+// serve starts the accounts service (with its bootstrap credential written
+// to dir) and the directory's imports on loopback, enforcing the platform
+// policy with the accounts service's own keys, and returns the address.
+func serve(t *testing.T, dir string) string {
 	t.Helper()
 	db := sqlitetest.New(t, store.Migrations("sqlite"))
-	svc, err := accounts.New(context.Background(), db, sqlite.ClassifyError, pagetoken.NewRandom(time.Hour))
+	settings := app.AccountsSettings{TokenTTL: time.Minute, KeyRotation: time.Hour, OIDCClientID: "sas", SignInFailures: 5}
+	svc, err := accounts.New(context.Background(), accounts.Config{DB: db, Classify: sqlite.ClassifyError,
+		Pages: pagetoken.NewRandom(time.Hour), Settings: settings, ServiceSecret: "s3cret"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := grpc.NewServer()
+	if err := svc.Bootstrap(context.Background(), dir, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	authn := policy.Authenticator(auth.NewVerifier(auth.VerifierOptions{Source: svc.KeySource}))
+	srv := grpcserver.New(grpcserver.Options{Authenticate: authn, ShutdownGrace: time.Second}).GRPC
 	svc.Register(srv)
 	registerDirectory(t, srv)
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
@@ -45,8 +59,13 @@ func serve(t *testing.T) string {
 }
 
 func TestRun(t *testing.T) {
-	addr := serve(t)
-	env := func(string) string { return "" }
+	dir := t.TempDir()
+	addr := serve(t, dir)
+	env := envWithToken(dir)
+	var out strings.Builder
+	if err := run(context.Background(), []string{"-addr", addr, "territories", "list"}, env, &out); status.Code(err) != codes.Unauthenticated {
+		t.Fatalf("before login: %v, want Unauthenticated", err)
+	}
 	tests := []struct {
 		args    []string
 		want    []string
@@ -57,9 +76,10 @@ func TestRun(t *testing.T) {
 			want: []string{"territories/SAS-2A", "territories/SAS-2B", "SAS Corse-du-Sud"}},
 		{args: []string{"-addr", addr, "territories", "get", "SAS-44"}, want: []string{"SAS Loire-Atlantique", "10"}},
 		{args: []string{"-addr", addr, "territories", "get", "SAS-99"}, wantErr: "NotFound"},
-		{args: []string{"login"}, wantErr: "issue 4"},
+		{args: []string{"-addr", addr, "login", "-credential", filepath.Join(dir, "nope.json")}, wantErr: "read credential"},
 		{args: []string{"frobnicate"}, wantErr: `unknown command "frobnicate"`},
 	}
+	loginBootstrap(t, addr, dir, env)
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			var out strings.Builder
@@ -96,11 +116,35 @@ func registerDirectory(t *testing.T, srv *grpc.Server) {
 	directoryv1.RegisterImportServiceServer(srv, imports)
 }
 
+// envWithToken logs in with the bootstrap credential of dir and returns
+// an environment whose token file is the one login wrote.
+func envWithToken(dir string) func(string) string {
+	return func(k string) string {
+		if k == "SAS_TOKEN_FILE" {
+			return filepath.Join(dir, "token")
+		}
+		return ""
+	}
+}
+
+func loginBootstrap(t *testing.T, addr, dir string, env func(string) string) {
+	t.Helper()
+	var out strings.Builder
+	if err := run(context.Background(), []string{"-addr", addr, "login", "-credential", filepath.Join(dir, accounts.BootstrapFile)}, env, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "signed in") {
+		t.Fatalf("login said: %s", out.String())
+	}
+}
+
 func TestGenerateThenImport(t *testing.T) {
-	addr := serve(t)
+	dir := t.TempDir()
+	addr := serve(t, dir)
 	file := filepath.Join(t.TempDir(), "PS_LibreAcces_Personne_activite_202611240800.txt")
 	var out strings.Builder
-	env := func(string) string { return "" }
+	env := envWithToken(dir)
+	loginBootstrap(t, addr, dir, env)
 	if err := run(context.Background(), []string{"gen", "directory", "-professionals", "200", "-o", file}, env, &out); err != nil {
 		t.Fatal(err)
 	}

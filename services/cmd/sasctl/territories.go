@@ -7,20 +7,17 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
-
 	accountsv1 "github.com/sas-platform/sas/gen/sas/accounts/v1"
 	commonv1 "github.com/sas-platform/sas/gen/sas/common/v1"
 )
 
-func territories(ctx context.Context, addr string, args []string, out io.Writer) error {
+func territories(ctx context.Context, addr string, args []string, getenv func(string) string, out io.Writer) error {
 	if len(args) == 0 {
 		return fmt.Errorf("territories: want list or get\n\n%s", usage)
 	}
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	conn, err := dial(addr, getenv)
 	if err != nil {
-		return fmt.Errorf("connect %s: %w", addr, err)
+		return err
 	}
 	defer conn.Close()
 	client := accountsv1.NewTerritoryServiceClient(conn)

@@ -195,7 +195,7 @@ func runCase(t *testing.T, p platform, tc apiCase) {
 	if tc.path == "" {
 		return
 	}
-	st, body, requestID := restCall(t, tc.method, p.rest+tc.path, tc.body)
+	st, body, requestID := restCall(t, tc.method, p.rest+tc.path, tc.body, p.token)
 	if requestID == "" {
 		t.Error("REST answer has no X-Request-Id")
 	}
@@ -215,7 +215,7 @@ func runCase(t *testing.T, p platform, tc apiCase) {
 func walkPages(t *testing.T, p platform) {
 	seen, token := map[string]bool{}, ""
 	for pages := 1; ; pages++ {
-		st, body, _ := restCall(t, "GET", p.rest+"/v1/territories?pageSize=10&pageToken="+token, "")
+		st, body, _ := restCall(t, "GET", p.rest+"/v1/territories?pageSize=10&pageToken="+token, "", p.token)
 		var page accountsv1.ListTerritoriesResponse
 		if st != 200 || protojson.Unmarshal(body, &page) != nil {
 			t.Fatalf("page %d: %d %s", pages, st, body)
@@ -229,7 +229,7 @@ func walkPages(t *testing.T, p platform) {
 		if token = page.NextPageToken; token == "" {
 			break
 		}
-		if st, _, _ := restCall(t, "GET", p.rest+"/v1/territories?filter=active%3Dtrue&pageToken="+token, ""); st != 400 {
+		if st, _, _ := restCall(t, "GET", p.rest+"/v1/territories?filter=active%3Dtrue&pageToken="+token, "", p.token); st != 400 {
 			t.Fatalf("a token reused with another filter: status %d, want 400", st)
 		}
 	}
@@ -240,7 +240,7 @@ func walkPages(t *testing.T, p platform) {
 
 // checkOpenAPI checks /openapi.json documents every service.
 func checkOpenAPI(t *testing.T, p platform) {
-	st, body, _ := restCall(t, "GET", p.rest+"/openapi.json", "")
+	st, body, _ := restCall(t, "GET", p.rest+"/openapi.json", "", p.token)
 	var doc struct {
 		Swagger string
 		Paths   map[string]any

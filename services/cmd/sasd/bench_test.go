@@ -26,8 +26,13 @@ func BenchmarkGetTerritory(b *testing.B) {
 	b.Run("rest", func(b *testing.B) {
 		url := p.rest + "/v1/territories/SAS-44"
 		b.ReportAllocs()
+		req, err := http.NewRequest("GET", url, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+p.token)
 		for b.Loop() {
-			resp, err := http.Get(url)
+			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				b.Fatal(err)
 			}

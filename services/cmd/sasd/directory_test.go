@@ -100,7 +100,7 @@ func TestDirectoryImportOptOutWatch(t *testing.T) {
 				t.Fatalf("snapshot lacks professionals: %v", snapshot)
 			}
 
-			st, body, _ := restCall(t, "POST", p.rest+"/v1/professionals/810101234567:setOptOut", `{"optedOut":true}`)
+			st, body, _ := restCall(t, "POST", p.rest+"/v1/professionals/810101234567:setOptOut", `{"optedOut":true}`, p.token)
 			if st != 200 || !strings.Contains(string(body), `"optedOut":true`) {
 				t.Fatalf("opt-out: %d %s", st, body)
 			}

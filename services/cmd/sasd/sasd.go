@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/sas-platform/sas/services/accounts"
+	"github.com/sas-platform/sas/services/accounts/oidc"
 	"github.com/sas-platform/sas/services/availability"
 	"github.com/sas-platform/sas/services/directory"
 	"github.com/sas-platform/sas/services/gateway"
@@ -31,11 +32,22 @@ func restGateway(ctx context.Context, a *app.App, conn *grpc.ClientConn) (*http.
 	h, err := gateway.New(ctx, gateway.Options{
 		Logger: a.Log, Conn: conn, TracerProvider: a.Telemetry.TracerProvider,
 		MeterProvider: a.Telemetry.MeterProvider, Propagators: a.Telemetry.Propagators,
+		Extra: devIssuer(a),
 	})
 	if err != nil {
 		return nil, err
 	}
 	return gateway.NewServer("", h), nil
+}
+
+// devIssuer serves the built-in OIDC issuer at /dev/oidc/ when no real
+// issuer is configured: POST /dev/oidc/token with an e-mail gives an ID
+// token to exchange at /v1/token.
+func devIssuer(a *app.App) map[string]http.Handler {
+	if a.Accounts.OIDCIssuer != "" {
+		return nil
+	}
+	return map[string]http.Handler{"/dev/oidc/": oidc.Dev().Handler("/dev/oidc", a.Accounts.OIDCClientID)}
 }
 
 func stdIO() app.IO {

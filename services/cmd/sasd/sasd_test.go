@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -22,14 +23,21 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/testing/protocmp"
 
+	accountsv1 "github.com/sas-platform/sas/gen/sas/accounts/v1"
+	"github.com/sas-platform/sas/services/accounts"
 	"github.com/sas-platform/sas/services/platform/app"
+	"github.com/sas-platform/sas/services/platform/auth"
 	"github.com/sas-platform/sas/services/platform/postgres/pgtest"
 )
 
 // platform is a running sasd on loopback.
 type platform struct {
-	conn *grpc.ClientConn
-	rest string // http://127.0.0.1:port
+	conn *grpc.ClientConn // sends the national admin's token
+	// anon sends no token.
+	anon  *grpc.ClientConn
+	rest  string // http://127.0.0.1:port
+	token string // national admin (bootstrap credential)
+	dir   string // data folder
 }
 
 // syncBuffer collects the process's logs across goroutines.
@@ -62,7 +70,8 @@ func startBench(t testing.TB, args ...string) platform {
 	p.Banner = func(_ io.Writer, g, h string) { addrs <- [2]string{g, h} }
 	logs := &syncBuffer{}
 	done := make(chan error, 1)
-	args = append([]string{"-grpc-addr", "127.0.0.1:0", "-http-addr", "127.0.0.1:0", "-data-dir", t.TempDir(), "-log-level", "warn"}, args...)
+	dir := t.TempDir()
+	args = append([]string{"-grpc-addr", "127.0.0.1:0", "-http-addr", "127.0.0.1:0", "-data-dir", dir, "-log-level", "warn"}, args...)
 	go func() {
 		done <- p.Run(ctx, args, app.IO{Getenv: func(string) string { return "" }, Stdout: io.Discard, Stderr: logs})
 	}()
@@ -76,12 +85,21 @@ func startBench(t testing.TB, args ...string) platform {
 		cancel()
 		t.Fatalf("sasd did not start within a minute\n%s", logs)
 	}
-	conn, err := grpc.NewClient(got[0], grpc.WithTransportCredentials(insecure.NewCredentials()))
+	anon, err := grpc.NewClient(got[0], grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := bootstrapToken(t, anon, dir)
+	conn, err := grpc.NewClient(got[0], grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithPerRPCCredentials(&auth.TokenSource{Fetch: func(context.Context) (string, time.Time, error) {
+			return token, time.Now().Add(time.Hour), nil
+		}}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		conn.Close()
+		anon.Close()
 		cancel()
 		select {
 		case err := <-done:
@@ -92,7 +110,26 @@ func startBench(t testing.TB, args ...string) platform {
 			t.Errorf("sasd did not stop within 30 s\n%s", logs)
 		}
 	})
-	return platform{conn: conn, rest: "http://" + got[1]}
+	return platform{conn: conn, anon: anon, rest: "http://" + got[1], token: token, dir: dir}
+}
+
+// bootstrapToken signs in with the credential sasd wrote on its first start.
+func bootstrapToken(t testing.TB, conn *grpc.ClientConn, dir string) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, accounts.BootstrapFile))
+	if err != nil {
+		t.Fatalf("bootstrap credential: %v", err)
+	}
+	var b accounts.Bootstrap
+	if err := json.Unmarshal(raw, &b); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := accountsv1.NewAuthServiceClient(conn).IssueToken(context.Background(), &accountsv1.IssueTokenRequest{
+		Grant: &accountsv1.IssueTokenRequest_ClientCredentials{ClientCredentials: &accountsv1.ClientCredentials{ClientId: b.ClientID, ClientSecret: b.ClientSecret}}})
+	if err != nil {
+		t.Fatalf("sign in with the bootstrap credential: %v", err)
+	}
+	return resp.AccessToken
 }
 
 // configurations are the store and cache combinations sasd runs on.
@@ -110,11 +147,14 @@ func configurations(t *testing.T) map[string]func(t *testing.T) []string {
 }
 
 // restCall does an HTTP call and returns status, body and the request id header.
-func restCall(t *testing.T, method, url, body string) (int, []byte, string) {
+func restCall(t *testing.T, method, url, body, token string) (int, []byte, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"github.com/sas-platform/sas/services/platform/policy"
 	"strings"
 
 	directoryv1 "github.com/sas-platform/sas/gen/sas/directory/v1"
@@ -82,6 +83,15 @@ func (s *Directory) SetOptOut(ctx context.Context, req *directoryv1.SetOptOutReq
 	id, err := professionalID("name", req.GetName())
 	if err != nil {
 		return nil, err
+	}
+	// Admins record an objection sent to them; otherwise only the
+	// professional itself or those it granted may.
+	if caller := policy.Caller(ctx); caller == nil {
+		return nil, policy.Denied(caller, "set an opt-out")
+	} else if !caller.IsNationalAdmin() && !caller.IsTerritorialAdmin() {
+		if err := policy.ActFor(caller, id); err != nil {
+			return nil, err
+		}
 	}
 	p, err := s.store.SetOptOut(ctx, id, req.GetOptedOut())
 	return p, notFound(req.GetName(), err)

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,9 +12,12 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/sas-platform/sas/services/platform/apierr"
+	"github.com/sas-platform/sas/services/platform/audit"
+	"github.com/sas-platform/sas/services/platform/auth"
 	"github.com/sas-platform/sas/services/platform/grpcserver"
 	"github.com/sas-platform/sas/services/platform/logging"
 	"github.com/sas-platform/sas/services/platform/pagetoken"
+	"github.com/sas-platform/sas/services/platform/policy"
 	"github.com/sas-platform/sas/services/platform/shutdown"
 	"github.com/sas-platform/sas/services/platform/telemetry"
 )
@@ -24,10 +28,18 @@ const pageTokenTTL = time.Hour
 // App holds what one process shares between its services.
 type App struct {
 	Settings
-	Log       *slog.Logger
+	Name string
+	Log  *slog.Logger
+	// Stdout is where a process prints what its operator must see once.
+	Stdout io.Writer
+	// Verifier checks access tokens against the accounts service's keys.
+	Verifier *auth.Verifier
+	// Audit appends the audit trail of this process's calls.
+	Audit     *audit.Recorder
 	Telemetry *telemetry.Providers
 	Pages     *pagetoken.Sealer
 	closers   shutdown.Stack
+	peers     peers
 }
 
 // Start builds logging, telemetry and the page-token sealer.
@@ -36,7 +48,13 @@ func Start(ctx context.Context, name string, s Settings, logs io.Writer) (*App, 
 	if err != nil {
 		return nil, fmt.Errorf("SAS_LOG_LEVEL: %w", err)
 	}
-	a := &App{Settings: s, Log: logging.New(logs, level, name)}
+	a := &App{Settings: s, Name: name, Log: logging.New(logs, level, name)}
+	if a.ServiceSecret == "" {
+		if a.AccountsAddr != "" {
+			return nil, errors.New("SAS_SERVICE_SECRET: required when SAS_ACCOUNTS_ADDR is set")
+		}
+		a.ServiceSecret = randomSecret()
+	}
 	if a.Pages, err = sealer(s.PageTokenKey); err != nil {
 		return nil, err
 	}
@@ -46,17 +64,21 @@ func Start(ctx context.Context, name string, s Settings, logs io.Writer) (*App, 
 	}
 	a.Telemetry.SetGlobal()
 	a.OnClose("telemetry", a.Telemetry.Shutdown)
+	a.Verifier = auth.NewVerifier(auth.VerifierOptions{Source: a.keySource})
+	a.Audit = audit.NewRecorder(a.Log, a.auditSink)
 	return a, nil
 }
 
 // OnClose registers a closer; Close runs them last-registered first.
 func (a *App) OnClose(name string, fn func(context.Context) error) { a.closers.Push(name, fn) }
 
-// Close runs the closers within the shutdown timeout.
+// Close flushes the audit trail while stores and connections are still
+// open, then runs the closers, within the shutdown timeout.
 func (a *App) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), a.ShutdownTimeout)
 	defer cancel()
-	return a.closers.Close(ctx)
+	err := a.Audit.Close(ctx)
+	return errors.Join(err, a.closers.Close(ctx))
 }
 
 // GRPCServer builds the gRPC server with the platform's interceptors; its
@@ -69,8 +91,15 @@ func (a *App) GRPCServer(roadmap apierr.Roadmap) *grpcserver.Server {
 		Propagators:    a.Telemetry.Propagators,
 		DefaultTimeout: a.RPCTimeout,
 		ShutdownGrace:  a.ShutdownTimeout,
-		ExtraUnary:     []grpc.UnaryServerInterceptor{roadmap.UnaryServerInterceptor(), apierr.UnaryServerInterceptor(a.Log)},
-		ExtraStream:    []grpc.StreamServerInterceptor{roadmap.StreamServerInterceptor(), apierr.StreamServerInterceptor(a.Log)},
+		Authenticate:   policy.Authenticator(a.Verifier),
+		ExtraUnary: []grpc.UnaryServerInterceptor{
+			a.Audit.UnaryServerInterceptor(policy.Audited),
+			roadmap.UnaryServerInterceptor(), apierr.UnaryServerInterceptor(a.Log),
+		},
+		ExtraStream: []grpc.StreamServerInterceptor{
+			a.Audit.StreamServerInterceptor(policy.Audited),
+			roadmap.StreamServerInterceptor(), apierr.StreamServerInterceptor(a.Log),
+		},
 	})
 	srv.SetServing("", false)
 	return srv

@@ -65,12 +65,25 @@ func (p Process) Run(ctx context.Context, args []string, io IO) error {
 	if err != nil {
 		return err
 	}
+	a.Stdout = io.Stdout
 	defer func() { err = errors.Join(err, a.Close()) }()
 	err = p.serve(ctx, a, io.Stdout)
 	return err
 }
 
 func (p Process) serve(ctx context.Context, a *App, stdout io.Writer) error {
+	// The in-memory listener serves the process's own calls (gateway,
+	// service to service) through every interceptor, without TCP.
+	mem := bufconn.Listen(1 << 20)
+	conn, err := grpcclient.Dial("passthrough:///"+p.Name, grpcclient.Options{
+		TracerProvider: a.Telemetry.TracerProvider, MeterProvider: a.Telemetry.MeterProvider, Propagators: a.Telemetry.Propagators,
+		Dialer: func(ctx context.Context, _ string) (net.Conn, error) { return mem.DialContext(ctx) },
+	})
+	if err != nil {
+		return fmt.Errorf("dial in-memory gRPC: %w", err)
+	}
+	a.OnClose("in-memory connection", func(context.Context) error { return conn.Close() })
+	a.peers.self = conn
 	srv, err := p.register(ctx, a)
 	if err != nil {
 		return err
@@ -81,9 +94,9 @@ func (p Process) serve(ctx context.Context, a *App, stdout io.Writer) error {
 	}
 	if p.Gateway == nil {
 		p.banner(stdout, tcp.Addr(), nil)
-		return srv.Serve(ctx, tcp)
+		return srv.Serve(ctx, tcp, mem)
 	}
-	return p.serveWithGateway(ctx, a, srv, tcp, stdout)
+	return p.serveWithGateway(ctx, a, srv, tcp, mem, stdout)
 }
 
 func (p Process) register(ctx context.Context, a *App) (*grpcserver.Server, error) {
@@ -110,17 +123,8 @@ func (p Process) register(ctx context.Context, a *App) (*grpcserver.Server, erro
 
 // serveWithGateway serves gRPC on tcp and on an in-memory listener that the
 // gateway dials, so REST calls run every gRPC interceptor too.
-func (p Process) serveWithGateway(ctx context.Context, a *App, srv *grpcserver.Server, tcp net.Listener, stdout io.Writer) error {
-	mem := bufconn.Listen(1 << 20)
-	conn, err := grpcclient.Dial("passthrough:///"+p.Name, grpcclient.Options{
-		TracerProvider: a.Telemetry.TracerProvider, MeterProvider: a.Telemetry.MeterProvider, Propagators: a.Telemetry.Propagators,
-		Dialer: func(ctx context.Context, _ string) (net.Conn, error) { return mem.DialContext(ctx) },
-	})
-	if err != nil {
-		return fmt.Errorf("dial in-memory gRPC: %w", err)
-	}
-	a.OnClose("gateway connection", func(context.Context) error { return conn.Close() })
-	httpSrv, err := p.Gateway(ctx, a, conn)
+func (p Process) serveWithGateway(ctx context.Context, a *App, srv *grpcserver.Server, tcp, mem net.Listener, stdout io.Writer) error {
+	httpSrv, err := p.Gateway(ctx, a, a.Self())
 	if err != nil {
 		return fmt.Errorf("gateway: %w", err)
 	}

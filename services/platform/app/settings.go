@@ -22,6 +22,22 @@ type Settings struct {
 	DemoProfessionals int
 	RPCTimeout        time.Duration
 	ShutdownTimeout   time.Duration
+	// AccountsAddr is the accounts service's gRPC address; empty: this process.
+	AccountsAddr  string
+	ServiceSecret string
+	Accounts      AccountsSettings
+}
+
+// AccountsSettings are read by the process that hosts the accounts service.
+type AccountsSettings struct {
+	TokenTTL       time.Duration
+	KeyRotation    time.Duration
+	OIDCIssuer     string
+	OIDCClientID   string
+	InactiveAfter  time.Duration
+	PurgeAfter     time.Duration
+	AuditRetention time.Duration
+	SignInFailures int
 }
 
 // Declare adds the settings of a process hosting services to set; http
@@ -36,6 +52,9 @@ func (s *Settings) Declare(set *config.Set, http bool) {
 	set.String(&s.RedisURL, "redis-url", "SAS_REDIS_URL", "", "Redis URL (e.g. redis://127.0.0.1:6379/0) of the search cache. Empty: in-process cache")
 	set.String(&s.PageTokenKey, "page-token-key", "SAS_PAGE_TOKEN_KEY", "", "base64 32-byte key sealing page tokens; set the same on every replica. Empty: random at start")
 	set.Duration(&s.RPCTimeout, "rpc-timeout", "SAS_RPC_TIMEOUT", 30*time.Second, "deadline of unary RPCs whose caller set none")
+	set.String(&s.AccountsAddr, "accounts-addr", "SAS_ACCOUNTS_ADDR", "", "gRPC address of the accounts service (token keys, service tokens, audit trail). Empty: the accounts service of this process")
+	set.String(&s.ServiceSecret, "service-secret", "SAS_SERVICE_SECRET", "", "shared secret with which the platform's services obtain service tokens from accounts; required with SAS_ACCOUNTS_ADDR. Empty: random at start (one process)")
+	s.Accounts.declare(set)
 	set.Int(&s.DemoProfessionals, "demo-professionals", "SAS_DEMO_PROFESSIONALS", 0, "when the directory is empty at start, import a synthetic extraction of this many professionals (make run sets 5000). 0: none")
 	s.declareCommon(set)
 }
@@ -54,4 +73,15 @@ func (s *Settings) declareCommon(set *config.Set) {
 	set.String(&s.LogLevel, "log-level", "SAS_LOG_LEVEL", "info", "log level: debug, info, warn, error")
 	set.String(&s.OTLPEndpoint, "otlp-endpoint", "SAS_OTLP_ENDPOINT", "", "OpenTelemetry collector (OTLP gRPC, host:port or https://...). Empty: no export")
 	set.Duration(&s.ShutdownTimeout, "shutdown-timeout", "SAS_SHUTDOWN_TIMEOUT", 15*time.Second, "how long a stop waits for requests in flight before cutting them")
+}
+
+func (s *AccountsSettings) declare(set *config.Set) {
+	set.Duration(&s.TokenTTL, "token-ttl", "SAS_TOKEN_TTL", 15*time.Minute, "lifetime of access tokens")
+	set.Duration(&s.KeyRotation, "key-rotation", "SAS_KEY_ROTATION", 24*time.Hour, "how often the token signing key is replaced (the old one stays published until its tokens expire)")
+	set.String(&s.OIDCIssuer, "oidc-issuer", "SAS_OIDC_ISSUER", "", "OIDC issuer trusted for sign-in (Pro Santé Connect: https://auth.esw.esante.gouv.fr/auth/realms/esante-wallet). Empty: the built-in development issuer")
+	set.String(&s.OIDCClientID, "oidc-client-id", "SAS_OIDC_CLIENT_ID", "sas", "client id of the platform at the OIDC issuer: the audience of the ID tokens it accepts")
+	set.Duration(&s.InactiveAfter, "inactive-after", "SAS_INACTIVE_AFTER", 180*24*time.Hour, "an account not signed in for this long is flagged inactive")
+	set.Duration(&s.PurgeAfter, "purge-after", "SAS_PURGE_AFTER", 365*24*time.Hour, "an inactive account is purged (personal data erased) this long after being flagged")
+	set.Duration(&s.AuditRetention, "audit-retention", "SAS_AUDIT_RETENTION", 365*24*time.Hour, "audit events older than this are purged")
+	set.Int(&s.SignInFailures, "sign-in-failures", "SAS_SIGN_IN_FAILURES", 5, "failed sign-ins allowed per client and minute before further attempts are refused")
 }
