@@ -5,10 +5,10 @@ import (
 	"maps"
 	"sync"
 
+	"google.golang.org/genproto/googleapis/rpc/code"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/timestamppb"
-	"google.golang.org/genproto/googleapis/rpc/code"
 )
 
 func nowProto() *timestamppb.Timestamp { return timestamppb.Now() }

@@ -62,9 +62,9 @@ func (k SigningKey) Public() jose.JSONWebKey {
 // Claims are what an access token says about its holder.
 type Claims struct {
 	jwt.Claims
-	Kind       Kind   `json:"kind"`
-	Role       string `json:"role,omitempty"`
-	Territory  string `json:"territory,omitempty"`
+	Kind       Kind     `json:"kind"`
+	Role       string   `json:"role,omitempty"`
+	Territory  string   `json:"territory,omitempty"`
 	NationalID string   `json:"nid,omitempty"`
 	ActsFor    []string `json:"acts_for,omitempty"`
 }
