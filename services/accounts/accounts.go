@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -18,9 +19,16 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"google.golang.org/grpc"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
+
 	accountsv1 "github.com/sas-platform/sas/gen/sas/accounts/v1"
+	directoryv1 "github.com/sas-platform/sas/gen/sas/directory/v1"
+	"github.com/sas-platform/sas/services/accounts/account"
 	"github.com/sas-platform/sas/services/accounts/auditlog"
 	"github.com/sas-platform/sas/services/accounts/authn"
+	"github.com/sas-platform/sas/services/accounts/delegation"
 	"github.com/sas-platform/sas/services/accounts/oidc"
 	"github.com/sas-platform/sas/services/accounts/store"
 	"github.com/sas-platform/sas/services/accounts/territory"
@@ -28,6 +36,7 @@ import (
 	"github.com/sas-platform/sas/services/platform/apierr"
 	"github.com/sas-platform/sas/services/platform/app"
 	"github.com/sas-platform/sas/services/platform/audit"
+	"github.com/sas-platform/sas/services/platform/auth"
 	"github.com/sas-platform/sas/services/platform/pagetoken"
 	platformstore "github.com/sas-platform/sas/services/platform/store"
 )
@@ -47,7 +56,8 @@ func Service() app.Service {
 				return err
 			}
 			svc, err := New(ctx, Config{DB: db.SQL, Classify: db.Classify, Pages: a.Pages, Audit: a.Audit,
-				Settings: a.Settings.Accounts, ServiceSecret: a.ServiceSecret})
+				Settings: a.Settings.Accounts, ServiceSecret: a.ServiceSecret,
+				Directory: directoryCheck{conn: a.Self(), creds: a.ServiceCredentials(a.Name)}})
 			if err != nil {
 				return err
 			}
@@ -60,6 +70,7 @@ func Service() app.Service {
 			logErr := func(err error) { a.Log.Error("accounts background", "err", err) }
 			go svc.keys.Run(bg, logErr)
 			go auditlog.Purge(bg, svc.store, a.Settings.Accounts.AuditRetention, logErr)
+			go svc.sweep(bg, a.Settings.Accounts, a.Log)
 			svc.Register(reg)
 			return nil
 		},
@@ -74,6 +85,8 @@ type Config struct {
 	Audit         *audit.Recorder
 	Settings      app.AccountsSettings
 	ServiceSecret string
+	// Directory checks national ids of accounts; nil skips the check.
+	Directory account.Directory
 }
 
 // Accounts is the accounts service, ready to register.
@@ -81,6 +94,8 @@ type Accounts struct {
 	store       *store.DB
 	keys        *KeyRing
 	territories *territory.Server
+	accounts    *account.Server
+	delegations *delegation.Server
 	auth        *authn.Server
 	vendors     *vendors.Server
 	audit       *auditlog.Server
@@ -111,12 +126,34 @@ func New(ctx context.Context, cfg Config) (*Accounts, error) {
 	} else {
 		verifier = oidc.NewVerifier(s.OIDCIssuer, s.OIDCClientID, http.DefaultClient)
 	}
-	accts, _ := any(st).(authn.Accounts)
+	accts := account.NewServer(st, cfg.Pages, cfg.Directory)
+	// The export adds what the audit trail holds about the holder's actions.
+	accts.Extra = func(ctx context.Context, name string) (map[string]any, error) {
+		events, _, err := st.AuditEvents(ctx, store.AuditQuery{Actor: name, Limit: 10_000})
+		if err != nil {
+			return nil, err
+		}
+		list := make([]any, 0, len(events))
+		for _, e := range events {
+			raw, err := protojson.Marshal(e)
+			if err != nil {
+				return nil, err
+			}
+			var m map[string]any
+			if err := json.Unmarshal(raw, &m); err != nil {
+				return nil, err
+			}
+			list = append(list, m)
+		}
+		return map[string]any{"audit_events": list}, nil
+	}
 	return &Accounts{
 		store:       st,
 		keys:        keys,
 		territories: territory.NewServer(st, cfg.Pages),
-		auth: authn.NewServer(authn.Config{Keys: keys, Accounts: accts, Clients: st, OIDC: verifier,
+		accounts:    accts,
+		delegations: delegation.NewServer(st, cfg.Pages),
+		auth: authn.NewServer(authn.Config{Keys: keys, Accounts: st, Clients: st, OIDC: verifier,
 			ServiceSecret: cfg.ServiceSecret, TokenTTL: s.TokenTTL, FailuresPerMinute: s.SignInFailures, Audit: cfg.Audit}),
 		vendors: vendors.NewServer(st, cfg.Pages),
 		audit:   auditlog.NewServer(st, cfg.Pages),
@@ -170,8 +207,8 @@ func (s *Accounts) KeySource(ctx context.Context) (*jose.JSONWebKeySet, error) {
 // Register adds the accounts gRPC services to reg.
 func (s *Accounts) Register(reg grpc.ServiceRegistrar) {
 	accountsv1.RegisterTerritoryServiceServer(reg, s.territories)
-	accountsv1.RegisterAccountServiceServer(reg, accountsv1.UnimplementedAccountServiceServer{})
-	accountsv1.RegisterDelegationServiceServer(reg, accountsv1.UnimplementedDelegationServiceServer{})
+	accountsv1.RegisterAccountServiceServer(reg, s.accounts)
+	accountsv1.RegisterDelegationServiceServer(reg, s.delegations)
 	accountsv1.RegisterVendorServiceServer(reg, s.vendors)
 	accountsv1.RegisterAuthServiceServer(reg, s.auth)
 	accountsv1.RegisterAuditServiceServer(reg, s.audit)
@@ -189,6 +226,52 @@ func ServiceNames() []string {
 		accountsv1.AuditService_ServiceDesc.ServiceName,
 		accountsv1.RegulatorService_ServiceDesc.ServiceName,
 	}
+}
+
+// sweep flags and purges inactive accounts and forgets old idempotency
+// answers, every hour.
+func (s *Accounts) sweep(ctx context.Context, cfg app.AccountsSettings, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		now := time.Now()
+		flagged, purged, err := s.store.Sweep(ctx, now, cfg.InactiveAfter, cfg.PurgeAfter)
+		if err == nil {
+			_, err = s.store.ForgetRequests(ctx, now.Add(-24*time.Hour))
+		}
+		if err != nil && ctx.Err() == nil {
+			log.Error("account sweep", "err", err)
+		} else if flagged+purged > 0 {
+			log.Info("account sweep", "flagged_inactive", flagged, "purged", purged)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// directoryCheck asks the directory (in this process) whether a national
+// id is a known, active professional.
+type directoryCheck struct {
+	conn  *grpc.ClientConn
+	creds *auth.TokenSource
+}
+
+func (d directoryCheck) CheckProfessional(ctx context.Context, nationalID string) error {
+	if d.conn == nil {
+		return nil
+	}
+	p, err := directoryv1.NewDirectoryServiceClient(d.conn).GetProfessional(ctx,
+		&directoryv1.GetProfessionalRequest{Name: "professionals/" + nationalID}, grpc.PerRPCCredentials(d.creds))
+	if err != nil {
+		return err
+	}
+	if !p.GetActive() {
+		return status.Errorf(codes.FailedPrecondition, "professionals/%s is inactive in the directory", nationalID)
+	}
+	return nil
 }
 
 // Roadmap says what the unimplemented RPCs wait for.

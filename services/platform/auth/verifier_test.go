@@ -102,22 +102,31 @@ func TestRotatedOutKeyIsRefused(t *testing.T) {
 	old, next := newKey(t), newKey(t)
 	ks := &keys{}
 	publish(ks, old)
-	v := auth.NewVerifier(auth.VerifierOptions{Source: ks.source, KeyRefresh: time.Millisecond, MinRefresh: time.Millisecond})
-	oldTok := sign(t, old, admin, "sas", "sas", time.Now(), time.Hour)
+	clock := time.Now()
+	v := auth.NewVerifier(auth.VerifierOptions{Source: ks.source, KeyRefresh: time.Minute, MinRefresh: 10 * time.Second,
+		Now: func() time.Time { return clock }})
+	oldTok := sign(t, old, admin, "sas", "sas", clock, time.Hour)
 	if _, err := v.Verify(context.Background(), oldTok); err != nil {
 		t.Fatal(err)
 	}
-	// Rotation: both keys published, then the old one leaves the set.
+	// Rotation: both keys published; a token of the new key makes the
+	// verifier fetch the set again (after MinRefresh).
 	publish(ks, next, old)
-	newTok := sign(t, next, admin, "sas", "sas", time.Now(), time.Hour)
+	clock = clock.Add(11 * time.Second)
+	newTok := sign(t, next, admin, "sas", "sas", clock, time.Hour)
 	if _, err := v.Verify(context.Background(), newTok); err != nil {
 		t.Fatalf("token of the new key: %v", err)
 	}
+	// The old key leaves the set; the periodic refresh drops it and the
+	// tokens verified with it, cached or not.
 	publish(ks, next)
-	time.Sleep(5 * time.Millisecond)
+	clock = clock.Add(2 * time.Minute)
 	var te *auth.TokenError
 	if _, err := v.Verify(context.Background(), oldTok); !errors.As(err, &te) || te.Reason != "TOKEN_UNKNOWN_KEY" {
 		t.Fatalf("token of the retired key (cached before): %v, want TOKEN_UNKNOWN_KEY", err)
+	}
+	if _, err := v.Verify(context.Background(), newTok); err != nil {
+		t.Fatalf("token of the current key after the refresh: %v", err)
 	}
 }
 
