@@ -58,14 +58,15 @@ func banner(w io.Writer, grpcAddr, httpAddr string) {
 	g, h := app.Localhost(grpcAddr), app.Localhost(httpAddr)
 	fmt.Fprintf(w, `
 SAS platform running: REST on http://%[2]s, gRPC on %[1]s (logs on stderr, Ctrl-C to stop).
-Try:
-  curl -s 'http://%[2]s/v1/territories?pageSize=3'
-  curl -s http://%[2]s/v1/territories/SAS-44
-  curl -s 'http://%[2]s/v1/departements?filter=region="regions/52"'
+Try (every RPC but sign-in needs a token; the bootstrap credential is in var/bootstrap-admin.json):
+  go run ./services/cmd/sasctl login && H="Authorization: Bearer $(cat ~/.config/sas/token)"
+  curl -s -H "$H" 'http://%[2]s/v1/territories?pageSize=3'
+  curl -s -H "$H" http://%[2]s/v1/territories/SAS-44
+  curl -s http://%[2]s/.well-known/jwks.json
   curl -s http://%[2]s/openapi.json | head -c 200
   curl -s http://%[2]s/readyz
   .bin/grpcurl -plaintext %[1]s list
-  .bin/grpcurl -plaintext -d '{"name":"territories/SAS-75"}' %[1]s sas.accounts.v1.TerritoryService/GetTerritory
+  .bin/grpcurl -plaintext -H "$H" -d '{"name":"territories/SAS-75"}' %[1]s sas.accounts.v1.TerritoryService/GetTerritory
   go run ./services/cmd/sasctl -addr %[1]s territories list
 
 `, g, h)
