@@ -14,40 +14,48 @@ import (
 	"github.com/sas-platform/sas/services/directory/store"
 )
 
-// plan is what an import must write.
+// write is what an import writes of a professional of the file.
+type write uint8
+
+const (
+	add     write = iota // new: not in the store
+	keep                 // unchanged
+	replace              // changed, or back in the extraction
+)
+
+// plan is what an import must write, beside the professionals marked in the summary.
 type plan struct {
-	write  map[string]int  // national id → its number of lines, for added and changed professionals
-	stored map[string]bool // national ids already in the store
-	vanish []string        // active professionals absent from the file
-	codes  []store.Code    // new or relabelled codes
+	writes int          // professionals added or replaced
+	vanish []string     // active professionals absent from the file
+	codes  []store.Code // new or relabelled codes
 }
 
 func (im *Importer) plan(ctx context.Context, job *directoryv1.Import, sum *summary) (*plan, error) {
-	stored, err := im.store.ProfessionalHashes(ctx)
+	p := &plan{}
+	err := im.store.ProfessionalHashes(ctx, func(id string, old store.Stored) {
+		k := keyOf(id)
+		s, ok := sum.pros[k]
+		switch {
+		case !ok && old.Active:
+			p.vanish = append(p.vanish, id)
+		case !ok:
+		case old.Hash != s.hash || !old.Active:
+			job.ProfessionalsChanged++
+			s.write = replace
+		default:
+			job.ProfessionalsUnchanged++
+			s.write = keep
+		}
+		if ok {
+			sum.pros[k] = s
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
-	p := &plan{write: map[string]int{}, stored: map[string]bool{}}
-	for id, s := range sum.pros {
-		old, ok := stored[id]
-		switch {
-		case !ok:
-			job.ProfessionalsAdded++
-		case old.Hash != s.hash || !old.Active:
-			job.ProfessionalsChanged++
-			p.stored[id] = true
-		default:
-			job.ProfessionalsUnchanged++
-			continue
-		}
-		p.write[id] = s.lines
-	}
-	for id, s := range stored {
-		if _, ok := sum.pros[id]; !ok && s.Active {
-			p.vanish = append(p.vanish, id)
-		}
-	}
+	job.ProfessionalsAdded = int64(len(sum.pros)) - job.ProfessionalsChanged - job.ProfessionalsUnchanged
 	job.ProfessionalsDeactivated = int64(len(p.vanish))
+	p.writes = len(sum.pros) - int(job.ProfessionalsUnchanged)
 	p.codes, err = im.newCodes(ctx, sum)
 	return p, err
 }
@@ -75,10 +83,11 @@ func (im *Importer) newCodes(ctx context.Context, sum *summary) ([]store.Code, e
 // apply writes the plan in one transaction; with nothing to write it writes nothing.
 func (im *Importer) apply(ctx context.Context, job *directoryv1.Import, file io.ReadSeeker, sum *summary, progress func(offset int64)) error {
 	p, err := im.plan(ctx, job, sum)
-	if err != nil || (len(p.write) == 0 && len(p.vanish) == 0 && len(p.codes) == 0) {
+	if err != nil || (p.writes == 0 && len(p.vanish) == 0 && len(p.codes) == 0) {
 		return err
 	}
-	sites, err := im.store.SiteHashes(ctx)
+	sites := map[uint64]uint64{}
+	err = im.store.SiteHashes(ctx, func(name string, hash uint64) { sites[siteKey(name)] = hash })
 	if err != nil {
 		return err
 	}
@@ -93,7 +102,7 @@ func (im *Importer) apply(ctx context.Context, job *directoryv1.Import, file io.
 	return tx.Commit()
 }
 
-func (im *Importer) write(ctx context.Context, tx *store.Apply, file io.ReadSeeker, sum *summary, p *plan, sites map[string]uint64, progress func(int64)) error {
+func (im *Importer) write(ctx context.Context, tx *store.Apply, file io.ReadSeeker, sum *summary, p *plan, sites map[uint64]uint64, progress func(int64)) error {
 	for _, c := range p.codes {
 		if err := tx.PutCode(c); err != nil {
 			return err
@@ -113,7 +122,7 @@ func (im *Importer) write(ctx context.Context, tx *store.Apply, file io.ReadSeek
 // rebuild reads the file again and writes each professional of the plan as
 // soon as all its lines are read: a file grouped by professional, as the
 // real extraction is, keeps almost nothing in memory.
-func (im *Importer) rebuild(ctx context.Context, tx *store.Apply, file io.ReadSeeker, sum *summary, p *plan, sites map[string]uint64, progress func(int64)) error {
+func (im *Importer) rebuild(ctx context.Context, tx *store.Apply, file io.ReadSeeker, sum *summary, p *plan, sites map[uint64]uint64, progress func(int64)) error {
 	if _, err := file.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("rewind extraction: %w", err)
 	}
@@ -140,16 +149,18 @@ func (im *Importer) rebuild(ctx context.Context, tx *store.Apply, file io.ReadSe
 		if err != nil {
 			return fmt.Errorf("read extraction again: %w", err)
 		}
-		want, ok := p.write[a.NationalID]
-		if !ok || !sum.isFirst(a) {
+		pro, ok := sum.pros[keyOf(a.NationalID)]
+		if !ok || pro.write == keep || sum.dups[a.Line] {
 			continue
 		}
-		pending[a.NationalID] = append(pending[a.NationalID], a)
-		if len(pending[a.NationalID]) == want {
-			if err := im.put(tx, pending[a.NationalID], sum, sites, p.stored[a.NationalID]); err != nil {
-				return err
-			}
-			delete(pending, a.NationalID)
+		acts := append(pending[a.NationalID], a)
+		if len(acts) < int(pro.lines) {
+			pending[a.NationalID] = acts
+			continue
+		}
+		delete(pending, a.NationalID)
+		if err := im.put(tx, acts, &pro, sites); err != nil {
+			return err
 		}
 	}
 	if len(pending) > 0 {
@@ -158,30 +169,28 @@ func (im *Importer) rebuild(ctx context.Context, tx *store.Apply, file io.ReadSe
 	return nil
 }
 
-func (im *Importer) put(tx *store.Apply, acts []*rpps.Activity, sum *summary, sites map[string]uint64, replace bool) error {
+func (im *Importer) put(tx *store.Apply, acts []*rpps.Activity, sum *proSummary, sites map[uint64]uint64) error {
 	pro, proSites, rows := professional(acts, im.communes)
 	for i, s := range proSites {
-		h, err := siteHash(s)
+		doc, err := proto.MarshalOptions{Deterministic: true}.Marshal(s)
 		if err != nil {
-			return err
+			return fmt.Errorf("encode %s: %w", s.Name, err)
 		}
-		if old, ok := sites[s.Name]; ok && old == h {
+		h := fnv.New64a()
+		h.Write(doc)
+		k := siteKey(s.Name)
+		if old, ok := sites[k]; ok && old == h.Sum64() {
 			continue
 		}
-		if err := tx.PutSite(s, h, rows[i].Departement, rows[i].Commune); err != nil {
+		if err := tx.PutSite(s, doc, h.Sum64(), rows[i].Departement, rows[i].Commune); err != nil {
 			return err
 		}
-		sites[s.Name] = h
+		sites[k] = h.Sum64()
 	}
-	return tx.PutProfessional(pro, sum.pros[pro.NationalId].hash, rows, replace)
+	return tx.PutProfessional(pro, sum.hash, rows, sum.write == replace)
 }
 
-func siteHash(s *directoryv1.Site) (uint64, error) {
-	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(s)
-	if err != nil {
-		return 0, fmt.Errorf("encode %s: %w", s.Name, err)
-	}
-	h := fnv.New64a()
-	h.Write(b)
-	return h.Sum64(), nil
-}
+// siteKey is the key of a site in the importer's map of stored sites: the
+// hash of its name, a fixed size that the garbage collector need not scan. Two
+// names of one key cost at most a site written again.
+func siteKey(name string) uint64 { return fnvField(fnvOffset, name) }

@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -34,25 +36,32 @@ func benchProfessionals(b *testing.B) int {
 }
 
 // BenchmarkImportPostgres imports a synthetic extraction into an empty
-// PostgreSQL directory (full), then the same file again (nothing to write).
+// PostgreSQL directory (full), then over it the same file again (nothing to
+// write) and the file with 1% of its lines changed.
 func BenchmarkImportPostgres(b *testing.B) {
 	communes, path, size, lines := extraction(b)
-	for _, pass := range []string{"full", "same file"} {
-		b.Run(pass, func(b *testing.B) {
+	changed := changeLines(b, path, 100)
+	for _, pass := range []struct{ name, second string }{{"full", ""}, {"same file", path}, {"1% changed", changed}} {
+		b.Run(pass.name, func(b *testing.B) {
+			var written int64
 			for b.Loop() {
 				b.StopTimer()
 				db := stdlib.OpenDBFromPool(pgtest.New(b, "directory", store.Migrations("postgres")))
 				st := store.New(db, postgres.ClassifyError)
 				imp := New(st, communes, slog.New(slog.NewTextHandler(io.Discard, nil)))
-				if pass == "same file" {
+				file := path
+				if pass.second != "" {
 					runFile(b, st, imp, path)
+					file = pass.second
 				}
 				b.StartTimer()
-				job := runFile(b, st, imp, path)
+				job := runFile(b, st, imp, file)
 				if job.State != directoryv1.Import_STATE_SUCCEEDED {
 					b.Fatalf("import: %v", job)
 				}
+				written = job.ProfessionalsAdded + job.ProfessionalsChanged
 			}
+			b.ReportMetric(float64(written), "professionals-written")
 			b.SetBytes(size)
 			b.ReportMetric(float64(lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 		})
@@ -98,6 +107,38 @@ func extraction(b *testing.B) (*geo.Communes, string, int64, int) {
 		b.Fatal(err)
 	}
 	return communes, path, info.Size(), stats.Lines
+}
+
+// changeLines writes a copy of an extraction where one line of every n has
+// another phone number, and returns its path.
+func changeLines(b *testing.B, path string, n int) string {
+	in, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer in.Close()
+	changed := filepath.Join(b.TempDir(), "changed.txt")
+	out, err := os.Create(changed)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer out.Close()
+	sc, w := bufio.NewScanner(in), bufio.NewWriter(out)
+	sc.Buffer(nil, 1<<20)
+	phone := -1
+	for i := 0; sc.Scan(); i++ {
+		fields := strings.Split(sc.Text(), "|")
+		if i == 0 {
+			phone = slices.Index(fields, "Téléphone (coord. structure)")
+		} else if i%n == 0 {
+			fields[phone] = fmt.Sprintf("01%08d", i)
+		}
+		w.WriteString(strings.Join(fields, "|") + "\n")
+	}
+	if sc.Err() != nil || phone < 0 || w.Flush() != nil {
+		b.Fatalf("change lines of %s: %v", path, sc.Err())
+	}
+	return changed
 }
 
 // BenchmarkRawCopyPostgres is the floor the import is compared with: the

@@ -1,8 +1,8 @@
 package importer
 
 import (
+	"encoding/binary"
 	"encoding/hex"
-	"hash/fnv"
 	"reflect"
 	"sort"
 	"strings"
@@ -30,13 +30,26 @@ func stringFields(t reflect.Type) []int {
 // lineHash is the hash of a line's values: equal values, equal hash,
 // whatever the order of the columns in the file.
 func lineHash(a *rpps.Activity) uint64 {
-	h := fnv.New64a()
+	h := fnvOffset
 	v := reflect.ValueOf(a).Elem()
 	for _, i := range activityFields {
-		h.Write([]byte(v.Field(i).String()))
-		h.Write([]byte{'|'})
+		h = fnvField(h, v.Field(i).String())
 	}
-	return h.Sum64()
+	return h
+}
+
+// FNV-1a, 64 bits, as hash/fnv computes it, without its allocations.
+const (
+	fnvOffset uint64 = 14695981039346656037
+	fnvPrime  uint64 = 1099511628211
+)
+
+// fnvField adds a field and its separator '|' to an FNV-1a hash.
+func fnvField(h uint64, s string) uint64 {
+	for i := range len(s) {
+		h = (h ^ uint64(s[i])) * fnvPrime
+	}
+	return (h ^ '|') * fnvPrime
 }
 
 // site builds the practice site of an activity, located with communes.
@@ -70,13 +83,15 @@ func site(a *rpps.Activity, communes *geo.Communes) (*directoryv1.Site, store.Ac
 
 // siteID derives a stable id from the structure's identifiers and address.
 func siteID(s *directoryv1.Site) string {
-	h := fnv.New64a()
+	h := fnvOffset
 	a := s.Address
-	for _, f := range append([]string{s.Siret, s.Finess, s.TechnicalId, s.DisplayName, a.PostalCode, a.InseeCode, a.City, a.CountryCode}, a.Lines...) {
-		h.Write([]byte(f))
-		h.Write([]byte{'|'})
+	for _, f := range []string{s.Siret, s.Finess, s.TechnicalId, s.DisplayName, a.PostalCode, a.InseeCode, a.City, a.CountryCode} {
+		h = fnvField(h, f)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	for _, f := range a.Lines {
+		h = fnvField(h, f)
+	}
+	return hex.EncodeToString(binary.BigEndian.AppendUint64(nil, h))
 }
 
 // professional builds a professional from all its lines.

@@ -36,7 +36,8 @@ func New(st *store.DB, communes *geo.Communes, log *slog.Logger) *Importer {
 	return &Importer{store: st, communes: communes, log: log}
 }
 
-// Progress receives a copy of the job as it advances. The file is read
+// Progress receives a copy of the job as it advances. A first import (into
+// an empty directory on PostgreSQL) reads the file once; others read it
 // twice (check, then write), each read counting for half of processed_bytes.
 type Progress func(*directoryv1.Import)
 
@@ -78,16 +79,26 @@ func (im *Importer) run(ctx context.Context, job *directoryv1.Import, file io.Re
 	if _, err := file.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("rewind extraction: %w", err)
 	}
+	tx, err := im.store.BeginLoad(ctx)
+	if err != nil {
+		return err
+	}
+	if tx != nil {
+		err := im.load(ctx, job, file, tx, report)
+		if !errors.Is(err, errUngrouped) {
+			return headerRefusal(err)
+		}
+		im.log.InfoContext(ctx, "import read twice", "import", job.Name, "reason", err)
+		if _, err := file.Seek(0, io.SeekStart); err != nil {
+			return fmt.Errorf("rewind extraction: %w", err)
+		}
+	}
 	sum, err := scan(file, func(offset, lines int64) {
 		job.ProcessedBytes, job.LinesRead = offset/2, lines
 		report()
 	})
-	var headerErr *rpps.HeaderError
-	if errors.As(err, &headerErr) {
-		return &refusal{headerErr.Error()}
-	}
 	if err != nil {
-		return err
+		return headerRefusal(err)
 	}
 	job.LinesRead, job.LinesRejected, job.ProcessedBytes = sum.read, sum.rejected, job.TotalBytes/2
 	if err := im.store.AddRejections(ctx, job.Name, sum.rejections); err != nil {
@@ -100,6 +111,15 @@ func (im *Importer) run(ctx context.Context, job *directoryv1.Import, file io.Re
 		job.ProcessedBytes = job.TotalBytes/2 + offset/2
 		report()
 	})
+}
+
+// headerRefusal makes a file refused whole of a header error.
+func headerRefusal(err error) error {
+	var headerErr *rpps.HeaderError
+	if errors.As(err, &headerErr) {
+		return &refusal{headerErr.Error()}
+	}
+	return err
 }
 
 func checkRate(sum *summary, maxPercent float64) error {

@@ -73,6 +73,8 @@ func (f *fixture) lastSeq(t *testing.T) int64 {
 func TestImport(t *testing.T) {
 	dbtest.Run(t, "directory", store.Migrations, map[string]func(*testing.T, dbtest.Engine){
 		"first then same file writes nothing": testFirstThenSame,
+		"first import, lines not grouped":     testUngrouped,
+		"first import refused":                testFirstRefused,
 		"changed and vanished":                testChangedAndVanished,
 		"refused over the threshold":          testRefused,
 		"missing column":                      testMissingColumn,
@@ -225,5 +227,39 @@ func testLookups(t *testing.T, e dbtest.Engine) {
 	}
 	if got, _ := f.db.ListProfessionals(ctx, store.ProfessionalQuery{OptedOut: &yes, Limit: 10}); len(got) != 1 {
 		t.Fatalf("opted out after SetOptOut: %v", got)
+	}
+}
+
+// testUngrouped imports first a file where a professional's lines are apart.
+func testUngrouped(t *testing.T, e dbtest.Engine) {
+	f := newFixture(t, e)
+	lines := strings.SplitAfter(sample, "\n")
+	apart := strings.Join(append(append([]string{lines[0]}, lines[2:len(lines)-1]...), lines[1]), "")
+	job := f.run(t, context.Background(), apart, 1)
+	if job.State != directoryv1.Import_STATE_SUCCEEDED || job.LinesRead != 10 || job.ProfessionalsAdded != 9 {
+		t.Fatalf("got %v", job)
+	}
+	martin, err := f.db.GetProfessional(context.Background(), "810101234567")
+	if err != nil || len(martin.Activities) != 2 {
+		t.Fatalf("MARTIN: %v, %v", martin, err)
+	}
+	if again := f.run(t, context.Background(), sample, 1); again.ProfessionalsUnchanged != 9 {
+		t.Fatalf("the grouped file after: %v", again)
+	}
+}
+
+// testFirstRefused refuses a first import at its end: nothing is written.
+func testFirstRefused(t *testing.T, e dbtest.Engine) {
+	f := newFixture(t, e)
+	job := f.run(t, context.Background(), strings.Replace(sample, "|MARTIN|", "|MARTIN|extra|", 1), 1)
+	if job.State != directoryv1.Import_STATE_REFUSED || job.LinesRejected != 1 {
+		t.Fatalf("got %v", job)
+	}
+	got, err := f.db.ListProfessionals(context.Background(), store.ProfessionalQuery{Limit: 10})
+	if err != nil || len(got) != 0 || f.lastSeq(t) != 0 {
+		t.Fatalf("a refused first import wrote %v, %v", got, err)
+	}
+	if job := f.run(t, context.Background(), sample, 1); job.ProfessionalsAdded != 9 {
+		t.Fatalf("then the good file: %v", job)
 	}
 }

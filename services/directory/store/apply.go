@@ -20,43 +20,41 @@ type Stored struct {
 	Active bool
 }
 
-// ProfessionalHashes returns the content hash and state of every stored professional.
-func (d *DB) ProfessionalHashes(ctx context.Context) (map[string]Stored, error) {
+// ProfessionalHashes calls fn with the content hash and state of every stored professional.
+func (d *DB) ProfessionalHashes(ctx context.Context, fn func(nationalID string, s Stored)) error {
 	rows, err := d.db.QueryContext(ctx, `SELECT national_id, content_hash, active FROM professionals`)
 	if err != nil {
-		return nil, d.classify(err)
+		return d.classify(err)
 	}
 	defer rows.Close()
-	out := map[string]Stored{}
 	for rows.Next() {
 		var id string
 		var h int64
 		var active bool
 		if err := rows.Scan(&id, &h, &active); err != nil {
-			return nil, d.classify(err)
+			return d.classify(err)
 		}
-		out[id] = Stored{Hash: uint64(h), Active: active}
+		fn(id, Stored{Hash: uint64(h), Active: active})
 	}
-	return out, d.classify(rows.Err())
+	return d.classify(rows.Err())
 }
 
-// SiteHashes returns the content hash of every stored site.
-func (d *DB) SiteHashes(ctx context.Context) (map[string]uint64, error) {
+// SiteHashes calls fn with the name and content hash of every stored site.
+func (d *DB) SiteHashes(ctx context.Context, fn func(name string, hash uint64)) error {
 	rows, err := d.db.QueryContext(ctx, `SELECT name, content_hash FROM sites`)
 	if err != nil {
-		return nil, d.classify(err)
+		return d.classify(err)
 	}
 	defer rows.Close()
-	out := map[string]uint64{}
 	for rows.Next() {
 		var name string
 		var h int64
 		if err := rows.Scan(&name, &h); err != nil {
-			return nil, d.classify(err)
+			return d.classify(err)
 		}
-		out[name] = uint64(h)
+		fn(name, uint64(h))
 	}
-	return out, d.classify(rows.Err())
+	return d.classify(rows.Err())
 }
 
 // ActivityRow is what the filters need of one activity.
@@ -68,10 +66,12 @@ type ActivityRow struct {
 // nothing is visible until Commit, and Rollback leaves the previous state.
 // Rows are buffered and written many per statement.
 type Apply struct {
-	d   *DB
-	ctx context.Context
-	tx  *sql.Tx
-	now time.Time
+	d    *DB
+	ctx  context.Context
+	conn *sql.Conn // pinned: a load runs COPY on the transaction's connection
+	tx   *sql.Tx
+	now  time.Time
+	load bool // a first import on PostgreSQL: see load.go
 	batch
 	ord int64 // order of the staged changes
 	// A writer goroutine writes full batches while the importer builds the
@@ -84,6 +84,7 @@ type Apply struct {
 type batch struct {
 	sites, pros, acts, changes [][]any
 	proIDs, inactive           []any
+	siteRows                   map[string]int // site name → its row: a site put again replaces its row
 }
 
 // batchRows is how many rows one statement writes.
@@ -93,17 +94,35 @@ const batchRows = 1000
 // temporary table and moved to the outbox at Commit, under the store's write
 // lock: other writers (an opt-out) wait only for that last step on
 // PostgreSQL. SQLite has a single writer: they wait for the whole import.
-func (d *DB) BeginApply(ctx context.Context) (*Apply, error) {
-	tx, err := d.db.BeginTx(ctx, nil)
+// Into an empty directory on PostgreSQL, the import is a load (see load.go).
+func (d *DB) BeginApply(ctx context.Context) (*Apply, error) { return d.begin(ctx, false) }
+
+// BeginLoad starts the transaction of an import that loads an empty
+// directory (see load.go), or returns nil when it cannot: the directory is
+// not empty, or not on PostgreSQL.
+func (d *DB) BeginLoad(ctx context.Context) (*Apply, error) { return d.begin(ctx, true) }
+
+func (d *DB) begin(ctx context.Context, loadOnly bool) (*Apply, error) {
+	conn, err := d.db.Conn(ctx)
 	if err != nil {
 		return nil, d.classify(err)
 	}
-	if _, err := tx.ExecContext(ctx, `CREATE TEMPORARY TABLE pending_changes (ord BIGINT NOT NULL, kind TEXT NOT NULL,
-		name TEXT NOT NULL, change_type INTEGER NOT NULL, change_time_us BIGINT NOT NULL)`); err != nil {
-		_ = tx.Rollback()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		_ = conn.Close()
 		return nil, d.classify(err)
 	}
-	a := &Apply{d: d, ctx: ctx, tx: tx, now: time.Now(), batches: make(chan batch, 1), written: make(chan error, 1)}
+	a := &Apply{d: d, ctx: ctx, conn: conn, tx: tx, now: time.Now(), batches: make(chan batch, 1), written: make(chan error, 1)}
+	a.load, err = a.startLoad()
+	if err == nil && !a.load && !loadOnly {
+		_, err = a.tx.ExecContext(a.ctx, `CREATE TEMPORARY TABLE pending_changes (ord BIGINT NOT NULL, kind TEXT NOT NULL,
+			name TEXT NOT NULL, change_type INTEGER NOT NULL, change_time_us BIGINT NOT NULL)`)
+	}
+	if err != nil || (loadOnly && !a.load) {
+		_ = tx.Rollback()
+		_ = conn.Close()
+		return nil, d.classify(err)
+	}
 	go a.writer(a.batches)
 	return a, nil
 }
@@ -126,7 +145,7 @@ func (a *Apply) PutProfessional(p *directoryv1.Professional, hash uint64, acts [
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", p.Name, err)
 	}
-	a.pros = append(a.pros, []any{p.NationalId, codeOf(p.Profession), int64(hash), doc, a.now.UnixMicro()})
+	a.pros = append(a.pros, []any{p.NationalId, codeOf(p.Profession), int64(hash), doc, a.now.UnixMicro(), true, false, int64(1)})
 	if replace {
 		a.proIDs = append(a.proIDs, p.NationalId)
 	}
@@ -137,13 +156,20 @@ func (a *Apply) PutProfessional(p *directoryv1.Professional, hash uint64, acts [
 	return a.flushIfFull()
 }
 
-// PutSite adds or replaces a site.
-func (a *Apply) PutSite(s *directoryv1.Site, hash uint64, departement, commune string) error {
-	doc, err := proto.Marshal(s)
-	if err != nil {
-		return fmt.Errorf("encode %s: %w", s.Name, err)
+// PutSite adds or replaces a site, doc being its encoding.
+// A site put twice in a batch (one id, other content: lines of one site
+// differ) keeps its last content, which one statement can write.
+func (a *Apply) PutSite(s *directoryv1.Site, doc []byte, hash uint64, departement, commune string) error {
+	row := []any{s.Name, departement, commune, s.Location != nil, int64(hash), doc, a.now.UnixMicro()}
+	if i, ok := a.siteRows[s.Name]; ok {
+		a.sites[i] = row
+		return nil
 	}
-	a.sites = append(a.sites, []any{s.Name, departement, commune, s.Location != nil, int64(hash), doc, a.now.UnixMicro()})
+	if a.siteRows == nil {
+		a.siteRows = map[string]int{}
+	}
+	a.siteRows[s.Name] = len(a.sites)
+	a.sites = append(a.sites, row)
 	a.change(kindSite, s.Name)
 	return a.flushIfFull()
 }
@@ -163,29 +189,47 @@ func (a *Apply) PutCode(c Code) error {
 }
 
 // Commit writes what is buffered, moves the staged changes to the outbox
-// and makes the import visible.
+// (a load swaps its tables in) and makes the import visible.
 func (a *Apply) Commit() error {
+	defer a.conn.Close()
 	a.flush()
-	if err := a.wait(); err != nil {
+	err := a.wait()
+	if err == nil && a.load {
+		err = a.d.classify(a.index())
+	}
+	if err != nil {
 		_ = a.tx.Rollback()
 		return err
 	}
 	a.d.writes.Lock()
 	defer a.d.writes.Unlock()
+	publish := a.moveChanges
+	if a.load {
+		publish = a.swap
+	}
+	if err := publish(); err != nil {
+		_ = a.tx.Rollback()
+		return a.d.classify(err)
+	}
+	return a.d.classify(a.tx.Commit())
+}
+
+// moveChanges appends the staged changes to the outbox, in their order.
+func (a *Apply) moveChanges() error {
 	for _, q := range []string{`INSERT INTO outbox (kind, name, change_type, change_time_us)
 		SELECT kind, name, change_type, change_time_us FROM pending_changes ORDER BY ord`, `DROP TABLE pending_changes`} {
 		if _, err := a.tx.ExecContext(a.ctx, q); err != nil {
-			_ = a.tx.Rollback()
-			return a.d.classify(err)
+			return err
 		}
 	}
-	return a.d.classify(a.tx.Commit())
+	return nil
 }
 
 // Rollback abandons the import; the previous state stays.
 func (a *Apply) Rollback() {
 	_ = a.wait()
 	_ = a.tx.Rollback()
+	_ = a.conn.Close()
 }
 
 // wait stops the writer and returns its error.
@@ -199,12 +243,19 @@ func (a *Apply) wait() error {
 }
 
 func (a *Apply) change(kind, name string) {
+	if a.load {
+		return // a load publishes its tables' rows at the swap
+	}
 	a.ord++
 	a.changes = append(a.changes, []any{a.ord, kind, name, int32(commonv1.ChangeType_CHANGE_TYPE_UPSERTED), a.now.UnixMicro()})
 }
 
 func (a *Apply) flushIfFull() error {
-	if len(a.changes) >= batchRows {
+	full := len(a.changes) >= batchRows
+	if a.load {
+		full = len(a.sites)+len(a.pros)+len(a.acts) >= loadRows
+	}
+	if full {
 		a.flush()
 	}
 	return nil
@@ -219,6 +270,9 @@ func (a *Apply) flush() {
 // write writes a batch: sites and professionals before the activities that
 // reference them, the staged changes in their order.
 func (a *Apply) write(b batch) error {
+	if a.load {
+		return a.d.classify(a.copy(b))
+	}
 	steps := []func() error{
 		func() error { return a.insert(siteInsert, siteUpsert, b.sites) },
 		func() error { return a.insert(proInsert, proUpsert, b.pros) },
@@ -268,9 +322,6 @@ func (a *Apply) insert(head, tail string, rows [][]any) error {
 				}
 				args = append(args, v)
 				sb.WriteString("$" + strconv.Itoa(len(args)))
-			}
-			if head == proInsert {
-				sb.WriteString(",TRUE,FALSE,1")
 			}
 			sb.WriteByte(')')
 		}
