@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"google.golang.org/grpc/codes"
@@ -44,13 +43,16 @@ func (s *Server) ListAccounts(ctx context.Context, req *accountsv1.ListAccountsR
 	if err := scopeQuery(ctx, &q); err != nil {
 		return nil, err
 	}
-	size, err := pageSize(req.GetPageSize())
+	size, err := pagetoken.Size(req.GetPageSize(), defaultPageSize, maxPageSize)
 	if err != nil {
 		return nil, err
 	}
 	query := req.GetFilter() + "\x00" + req.GetOrderBy()
-	if q.After, err = s.openToken(req.GetPageToken(), query); err != nil {
+	var pos store.Position
+	if ok, err := s.pages.OpenRequest(req.GetPageToken(), query, &pos); err != nil {
 		return nil, err
+	} else if ok {
+		q.After = &pos
 	}
 	q.Limit = size + 1 // one more tells whether a next page exists
 	list, err := s.store.ListAccounts(ctx, q)
@@ -123,32 +125,4 @@ func accountQuery(f, orderBy string) (store.AccountQuery, error) {
 
 func badFilter(desc string) error {
 	return apierr.InvalidArgument(apierr.Violation{Field: "filter", Description: desc})
-}
-
-func pageSize(n int32) (int, error) {
-	switch {
-	case n < 0:
-		return 0, apierr.InvalidArgument(apierr.Violation{Field: "page_size", Description: "must not be negative"})
-	case n == 0:
-		return defaultPageSize, nil
-	case n > maxPageSize:
-		return maxPageSize, nil
-	}
-	return int(n), nil
-}
-
-// openToken decodes a page token into the position to start after.
-func (s *Server) openToken(token, query string) (*store.Position, error) {
-	if token == "" {
-		return nil, nil
-	}
-	var pos store.Position
-	if err := s.pages.Open(token, query, &pos); err != nil {
-		if errors.Is(err, pagetoken.ErrInvalid) {
-			return nil, apierr.InvalidArgument(apierr.Violation{Field: "page_token",
-				Description: "unknown, expired, or issued for other parameters: start again without it"})
-		}
-		return nil, err
-	}
-	return &pos, nil
 }

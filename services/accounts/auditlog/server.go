@@ -5,7 +5,6 @@ package auditlog
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -67,14 +66,9 @@ func (s *Server) WriteAuditEvents(ctx context.Context, req *accountsv1.WriteAudi
 // ListAuditEvents implements accountsv1.AuditServiceServer: national admins
 // see every event, territorial admins and referents those of their territory.
 func (s *Server) ListAuditEvents(ctx context.Context, req *accountsv1.ListAuditEventsRequest) (*accountsv1.ListAuditEventsResponse, error) {
-	size := int(req.GetPageSize())
-	switch {
-	case size < 0:
-		return nil, apierr.InvalidArgument(apierr.Violation{Field: "page_size", Description: "must not be negative"})
-	case size == 0:
-		size = defaultPageSize
-	case size > maxPageSize:
-		size = maxPageSize
+	size, err := pagetoken.Size(req.GetPageSize(), defaultPageSize, maxPageSize)
+	if err != nil {
+		return nil, err
 	}
 	terms, err := filter.Parse(req.GetFilter(), "territory", "actor", "target", "action")
 	if err != nil {
@@ -96,13 +90,8 @@ func (s *Server) ListAuditEvents(ctx context.Context, req *accountsv1.ListAuditE
 	if p := policy.Caller(ctx); !p.IsNationalAdmin() {
 		q.Territories = []string{p.Territory}
 	}
-	if t := req.GetPageToken(); t != "" {
-		if err := s.pages.Open(t, req.GetFilter(), &q.Before); err != nil {
-			if errors.Is(err, pagetoken.ErrInvalid) {
-				return nil, apierr.InvalidArgument(apierr.Violation{Field: "page_token", Description: "unknown, expired, or issued for another filter"})
-			}
-			return nil, err
-		}
+	if _, err := s.pages.OpenRequest(req.GetPageToken(), req.GetFilter(), &q.Before); err != nil {
+		return nil, err
 	}
 	events, ids, err := s.store.AuditEvents(ctx, q)
 	if err != nil {

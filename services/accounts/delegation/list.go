@@ -2,7 +2,6 @@ package delegation
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"google.golang.org/grpc/codes"
@@ -34,25 +33,15 @@ func (s *Server) ListDelegations(ctx context.Context, req *accountsv1.ListDelega
 	if err != nil {
 		return nil, err
 	}
-	size := int(req.GetPageSize())
-	switch {
-	case size < 0:
-		return nil, apierr.InvalidArgument(apierr.Violation{Field: "page_size", Description: "must not be negative"})
-	case size == 0:
-		size = defaultPageSize
-	case size > maxPageSize:
-		size = maxPageSize
+	size, err := pagetoken.Size(req.GetPageSize(), defaultPageSize, maxPageSize)
+	if err != nil {
+		return nil, err
 	}
 	query := req.GetParent() + "\x00" + req.GetFilter()
-	if req.GetPageToken() != "" {
-		var pos store.Position
-		if err := s.pages.Open(req.GetPageToken(), query, &pos); err != nil {
-			if errors.Is(err, pagetoken.ErrInvalid) {
-				return nil, apierr.InvalidArgument(apierr.Violation{Field: "page_token",
-					Description: "unknown, expired, or issued for other parameters: start again without it"})
-			}
-			return nil, err
-		}
+	var pos store.Position
+	if ok, err := s.pages.OpenRequest(req.GetPageToken(), query, &pos); err != nil {
+		return nil, err
+	} else if ok {
 		q.After = &pos
 	}
 	q.Limit = size + 1

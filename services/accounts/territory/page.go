@@ -1,49 +1,21 @@
 package territory
 
 import (
-	"errors"
 	"sort"
 
 	"github.com/sas-platform/sas/services/platform/apierr"
 	"github.com/sas-platform/sas/services/platform/pagetoken"
 )
 
-func pageSize(n int32) (int, error) {
-	switch {
-	case n < 0:
-		return 0, apierr.InvalidArgument(apierr.Violation{Field: "page_size", Description: "must not be negative"})
-	case n == 0:
-		return defaultPageSize, nil
-	case n > maxPageSize:
-		return maxPageSize, nil
-	}
-	return int(n), nil
-}
-
-// openToken decodes a page token into the name to start after.
-func (s *Server) openToken(token, query string, after *string) error {
-	if token == "" {
-		return nil
-	}
-	if err := s.pages.Open(token, query, after); err != nil {
-		if errors.Is(err, pagetoken.ErrInvalid) {
-			return apierr.InvalidArgument(apierr.Violation{Field: "page_token",
-				Description: "unknown, expired, or issued for other parameters: start again without it"})
-		}
-		return err
-	}
-	return nil
-}
-
 // pageOf pages a small in-memory list, sorted by name, with the same tokens
 // as the store-backed lists.
 func pageOf[T any](s *Server, all []*T, name func(*T) string, size32 int32, token, query string) ([]*T, string, error) {
-	size, err := pageSize(size32)
+	size, err := pagetoken.Size(size32, defaultPageSize, maxPageSize)
 	if err != nil {
 		return nil, "", err
 	}
 	var after string
-	if err := s.openToken(token, query, &after); err != nil {
+	if _, err := s.pages.OpenRequest(token, query, &after); err != nil {
 		return nil, "", err
 	}
 	all = append([]*T(nil), all...)

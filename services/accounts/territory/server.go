@@ -94,11 +94,11 @@ func (s *Server) ListTerritories(ctx context.Context, req *accountsv1.ListTerrit
 	if err != nil {
 		return nil, err
 	}
-	size, err := pageSize(req.GetPageSize())
+	size, err := pagetoken.Size(req.GetPageSize(), defaultPageSize, maxPageSize)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.openToken(req.GetPageToken(), req.GetFilter(), &q.After); err != nil {
+	if _, err := s.pages.OpenRequest(req.GetPageToken(), req.GetFilter(), &q.After); err != nil {
 		return nil, err
 	}
 	q.Limit = size + 1 // one more tells whether a next page exists

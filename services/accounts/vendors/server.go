@@ -7,7 +7,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"errors"
 	"net/url"
 	"regexp"
 	"strings"
@@ -116,23 +115,13 @@ func (s *Server) GetVendor(ctx context.Context, req *accountsv1.GetVendorRequest
 
 // ListVendors implements accountsv1.VendorServiceServer.
 func (s *Server) ListVendors(ctx context.Context, req *accountsv1.ListVendorsRequest) (*accountsv1.ListVendorsResponse, error) {
-	size := int(req.GetPageSize())
-	switch {
-	case size < 0:
-		return nil, apierr.InvalidArgument(apierr.Violation{Field: "page_size", Description: "must not be negative"})
-	case size == 0:
-		size = defaultPageSize
-	case size > maxPageSize:
-		size = maxPageSize
+	size, err := pagetoken.Size(req.GetPageSize(), defaultPageSize, maxPageSize)
+	if err != nil {
+		return nil, err
 	}
 	var after string
-	if t := req.GetPageToken(); t != "" {
-		if err := s.pages.Open(t, "vendors", &after); err != nil {
-			if errors.Is(err, pagetoken.ErrInvalid) {
-				return nil, apierr.InvalidArgument(apierr.Violation{Field: "page_token", Description: "unknown or expired: start again without it"})
-			}
-			return nil, err
-		}
+	if _, err := s.pages.OpenRequest(req.GetPageToken(), "vendors", &after); err != nil {
+		return nil, err
 	}
 	vs, err := s.store.Vendors(ctx, after, size+1)
 	if err != nil {

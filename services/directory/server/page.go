@@ -1,8 +1,6 @@
 package server
 
 import (
-	"errors"
-
 	"github.com/sas-platform/sas/services/platform/apierr"
 	"github.com/sas-platform/sas/services/platform/filter"
 	"github.com/sas-platform/sas/services/platform/pagetoken"
@@ -17,26 +15,13 @@ type page struct {
 // openPage checks page_size and page_token; query summarises the other
 // parameters, which a token must have been issued for.
 func openPage(pages *pagetoken.Sealer, size int32, token, query string) (page, error) {
-	p := page{size: int(size)}
-	switch {
-	case size < 0:
-		return p, apierr.InvalidArgument(apierr.Violation{Field: "page_size", Description: "must not be negative"})
-	case size == 0:
-		p.size = defaultPageSize
-	case size > maxPageSize:
-		p.size = maxPageSize
-	}
-	if token == "" {
-		return p, nil
-	}
-	if err := pages.Open(token, query, &p.after); err != nil {
-		if errors.Is(err, pagetoken.ErrInvalid) {
-			return p, apierr.InvalidArgument(apierr.Violation{Field: "page_token",
-				Description: "unknown, expired, or issued for other parameters: start again without it"})
-		}
+	n, err := pagetoken.Size(size, defaultPageSize, maxPageSize)
+	p := page{size: n}
+	if err != nil {
 		return p, err
 	}
-	return p, nil
+	_, err = pages.OpenRequest(token, query, &p.after)
+	return p, err
 }
 
 // cut trims items, read with a limit of one more than the page size, to the
