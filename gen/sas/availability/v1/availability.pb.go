@@ -153,7 +153,9 @@ type Slot struct {
 	// The vendor's own id of the slot, 1 to 128 characters; with the vendor,
 	// the key of batch upserts. Empty for hand-entered slots.
 	ExternalId string `protobuf:"bytes,3,opt,name=external_id,json=externalId,proto3" json:"external_id,omitempty"`
-	// Professional: "professionals/{national_id}"; must be active and not opted out.
+	// Professional: "professionals/{national_id}"; must be active and not opted
+	// out. Empty for a structure's slot (SOS Médecins sends slots of the
+	// structure, not of a person): place.organization_identifier then names it.
 	Professional string `protobuf:"bytes,4,opt,name=professional,proto3" json:"professional,omitempty"`
 	// Where the consultation takes place.
 	Place *PracticePlace `protobuf:"bytes,5,opt,name=place,proto3" json:"place,omitempty"`
@@ -566,7 +568,10 @@ type Participation struct {
 	// Last change time.
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
 	// Opaque version for optimistic concurrency.
-	Etag          string `protobuf:"bytes,9,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,9,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Booking vendors whose agenda the professional uses: "vendors/{id}". The
+	// ones with a FHIR base URL are pulled in the background for its slots.
+	Vendors       []string `protobuf:"bytes,10,rep,name=vendors,proto3" json:"vendors,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -662,6 +667,13 @@ func (x *Participation) GetEtag() string {
 		return x.Etag
 	}
 	return ""
+}
+
+func (x *Participation) GetVendors() []string {
+	if x != nil {
+		return x.Vendors
+	}
+	return nil
 }
 
 // Appointment is a booking a vendor reports after a SAS orientation.
@@ -819,7 +831,7 @@ const file_sas_availability_v1_availability_proto_rawDesc = "" +
 	"\x06vendor\x18\x02 \x01(\tB\x03\xe0A\x03R\x06vendor\x12$\n" +
 	"\vexternal_id\x18\x03 \x01(\tB\x03\xe0A\x01R\n" +
 	"externalId\x12'\n" +
-	"\fprofessional\x18\x04 \x01(\tB\x03\xe0A\x02R\fprofessional\x12=\n" +
+	"\fprofessional\x18\x04 \x01(\tB\x03\xe0A\x01R\fprofessional\x12=\n" +
 	"\x05place\x18\x05 \x01(\v2\".sas.availability.v1.PracticePlaceB\x03\xe0A\x02R\x05place\x12>\n" +
 	"\n" +
 	"start_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x02R\tstartTime\x12:\n" +
@@ -866,7 +878,7 @@ const file_sas_availability_v1_availability_proto_rawDesc = "" +
 	" \x01(\bB\x03\xe0A\x03R\tpublished\x12@\n" +
 	"\vupdate_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x17\n" +
-	"\x04etag\x18\f \x01(\tB\x03\xe0A\x01R\x04etag\"\xab\x03\n" +
+	"\x04etag\x18\f \x01(\tB\x03\xe0A\x01R\x04etag\"\xca\x03\n" +
 	"\rParticipation\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12'\n" +
 	"\fparticipates\x18\x02 \x01(\bB\x03\xe0A\x01R\fparticipates\x129\n" +
@@ -877,7 +889,9 @@ const file_sas_availability_v1_availability_proto_rawDesc = "" +
 	"\x12vendor_interfacing\x18\a \x01(\bB\x03\xe0A\x01R\x11vendorInterfacing\x12@\n" +
 	"\vupdate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x17\n" +
-	"\x04etag\x18\t \x01(\tB\x03\xe0A\x01R\x04etag\"\x86\x05\n" +
+	"\x04etag\x18\t \x01(\tB\x03\xe0A\x01R\x04etag\x12\x1d\n" +
+	"\avendors\x18\n" +
+	" \x03(\tB\x03\xe0A\x01R\avendors\"\x86\x05\n" +
 	"\vAppointment\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x1b\n" +
 	"\x06vendor\x18\x02 \x01(\tB\x03\xe0A\x03R\x06vendor\x12$\n" +
