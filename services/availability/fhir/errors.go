@@ -32,6 +32,10 @@ const (
 	IssueTooCostly    IssueCode = "too-costly"
 	IssueProcessing   IssueCode = "processing"
 	IssueBusinessRule IssueCode = "business-rule"
+	IssueInvalid      IssueCode = "invalid"
+	IssueLogin        IssueCode = "login"
+	IssueForbidden    IssueCode = "forbidden"
+	IssueThrottled    IssueCode = "throttled"
 )
 
 // EntryError is a refused entry of a Bundle; the other entries are still

@@ -260,7 +260,12 @@ func upsertChunk(t *tx, vendor string, slots []Indexed, st map[string]Standing, 
 		}
 		sb.WriteString(placeholders(len(args), 11))
 		published := id == "" || st[id].Published(vendor)
-		args = append(args, NewID(), vendor, s.Slot.GetExternalId(), id, s.Slot.GetStartTime().AsTime().UnixMicro(),
+		// A hand entry's external id is its id.
+		rowID := s.Slot.GetExternalId()
+		if vendor != "" {
+			rowID = NewID()
+		}
+		args = append(args, rowID, vendor, s.Slot.GetExternalId(), id, s.Slot.GetStartTime().AsTime().UnixMicro(),
 			s.Slot.GetEndTime().AsTime().UnixMicro(), published, doc, int64(1), now, now)
 	}
 	sb.WriteString(` ON CONFLICT (vendor, external_id) DO UPDATE SET national_id = excluded.national_id,

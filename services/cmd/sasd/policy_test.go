@@ -41,7 +41,7 @@ var matrix = map[string]string{
 	"sas.accounts.v1.DelegationService/CreateDelegation": "NTPS", "sas.accounts.v1.DelegationService/GetDelegation": "NTPSD",
 	"sas.accounts.v1.DelegationService/ListDelegations": "NTPSD", "sas.accounts.v1.DelegationService/DeleteDelegation": "NTPS",
 	"sas.accounts.v1.VendorService/CreateVendor": "N", "sas.accounts.v1.VendorService/GetVendor": "NV",
-	"sas.accounts.v1.VendorService/ListVendors": "N", "sas.accounts.v1.VendorService/UpdateVendor": "N",
+	"sas.accounts.v1.VendorService/ListVendors": "NX", "sas.accounts.v1.VendorService/UpdateVendor": "N",
 	"sas.accounts.v1.VendorService/DeleteVendor": "N", "sas.accounts.v1.VendorService/RotateVendorSecret": "N",
 	"sas.accounts.v1.AuditService/WriteAuditEvents": "X", "sas.accounts.v1.AuditService/ListAuditEvents": "NTR",
 	"sas.accounts.v1.RegulatorService/SyncRegulators":   "V",
@@ -66,7 +66,7 @@ var matrix = map[string]string{
 	"sas.availability.v1.AppointmentService/CreateAppointment": "V", "sas.availability.v1.AppointmentService/GetAppointment": "NTRV",
 	"sas.availability.v1.AppointmentService/ListAppointments": "NTRV", "sas.availability.v1.AppointmentService/UpdateAppointment": "V",
 	"sas.search.v1.SearchService/SearchSlots": "GNT", "sas.search.v1.OrientationService/HoldSlot": "G",
-	"sas.search.v1.OrientationService/CreateOrientation": "G", "sas.search.v1.OrientationService/GetOrientation": "GNTR",
+	"sas.search.v1.OrientationService/CreateOrientation": "G", "sas.search.v1.OrientationService/GetOrientation": "GNTRX",
 	"sas.search.v1.OrientationService/ListOrientations": "GNTR",
 }
 

@@ -42,6 +42,16 @@ func InvalidArgument(violations ...Violation) error {
 	return with(codes.InvalidArgument, msg, br)
 }
 
+// InvalidArgumentReason is InvalidArgument with an ErrorInfo reason too
+// ("SLOT_IN_THE_PAST"), for clients that act on the kind of fault.
+func InvalidArgumentReason(reason string, violations ...Violation) error {
+	st := status.Convert(InvalidArgument(violations...))
+	if withInfo, err := st.WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: Domain}); err == nil {
+		st = withInfo
+	}
+	return st.Err()
+}
+
 // NotFound reports a missing resource by name.
 func NotFound(name string) error {
 	return with(codes.NotFound, name+" not found", &errdetails.ResourceInfo{ResourceName: name, Description: "not found"})

@@ -28,6 +28,7 @@ type peers struct {
 
 	mu       sync.Mutex
 	accounts *grpc.ClientConn
+	remote   map[string]*grpc.ClientConn
 	sink     audit.Sink
 	tokens   map[string]*auth.TokenSource
 }
@@ -58,6 +59,35 @@ func (a *App) AccountsConn() (*grpc.ClientConn, error) {
 	}
 	a.peers.accounts = conn
 	a.OnClose("accounts connection", func(context.Context) error { return conn.Close() })
+	return conn, nil
+}
+
+// PeerConn is the connection to another service at addr (its setting), or
+// this process when addr is empty. Calls pass their own credentials
+// (ServiceCredentials).
+func (a *App) PeerConn(addr string) (*grpc.ClientConn, error) {
+	if addr == "" {
+		if a.peers.self == nil {
+			return nil, errors.New("no address given and this process hosts no gRPC server")
+		}
+		return a.peers.self, nil
+	}
+	a.peers.mu.Lock()
+	defer a.peers.mu.Unlock()
+	if conn, ok := a.peers.remote[addr]; ok {
+		return conn, nil
+	}
+	conn, err := grpcclient.Dial(addr, grpcclient.Options{
+		TracerProvider: a.Telemetry.TracerProvider, MeterProvider: a.Telemetry.MeterProvider, Propagators: a.Telemetry.Propagators,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dial %s: %w", addr, err)
+	}
+	if a.peers.remote == nil {
+		a.peers.remote = map[string]*grpc.ClientConn{}
+	}
+	a.peers.remote[addr] = conn
+	a.OnClose("connection to "+addr, func(context.Context) error { return conn.Close() })
 	return conn, nil
 }
 

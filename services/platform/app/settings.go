@@ -25,7 +25,34 @@ type Settings struct {
 	// AccountsAddr is the accounts service's gRPC address; empty: this process.
 	AccountsAddr  string
 	ServiceSecret string
-	Accounts      AccountsSettings
+	// DirectoryAddr and AvailabilityAddr are the other services' gRPC
+	// addresses for the feeds that follow them; empty: this process.
+	DirectoryAddr    string
+	AvailabilityAddr string
+	SearchAddr       string
+	Accounts         AccountsSettings
+	Availability     AvailabilitySettings
+}
+
+// AvailabilitySettings are read by the process that hosts the availability service.
+type AvailabilitySettings struct {
+	Horizon       time.Duration
+	SlotRetention time.Duration
+	FeedRetention time.Duration
+	PullEvery     time.Duration
+	// VendorSecretsDir holds one folder per vendor client certificate secret
+	// (tls.crt, tls.key), as Kubernetes mounts secrets.
+	VendorSecretsDir string
+	VendorCAFile     string
+}
+
+func (s *AvailabilitySettings) declare(set *config.Set) {
+	set.Duration(&s.Horizon, "slot-horizon", "SAS_SLOT_HORIZON", 14*24*time.Hour, "slots starting further ahead than this are refused")
+	set.Duration(&s.SlotRetention, "slot-retention", "SAS_SLOT_RETENTION", 7*24*time.Hour, "slots and ranges are deleted this long after they end")
+	set.Duration(&s.FeedRetention, "feed-retention", "SAS_FEED_RETENTION", 7*24*time.Hour, "changes are kept this long for change-feed resumption; older resume tokens get OUT_OF_RANGE")
+	set.Duration(&s.PullEvery, "pull-every", "SAS_PULL_EVERY", 5*time.Minute, "how often vendors with a FHIR base URL are pulled for the slots of the professionals that use them")
+	set.String(&s.VendorSecretsDir, "vendor-secrets-dir", "SAS_VENDOR_SECRETS_DIR", "", "folder of the vendors' client certificate secrets for mutual TLS (<secret>/tls.crt and tls.key). Empty: <data-dir>/secrets")
+	set.String(&s.VendorCAFile, "vendor-ca-file", "SAS_VENDOR_CA_FILE", "", "PEM bundle of the CAs trusted for vendors' FHIR servers. Empty: the system's")
 }
 
 // AccountsSettings are read by the process that hosts the accounts service.
@@ -53,8 +80,12 @@ func (s *Settings) Declare(set *config.Set, http bool) {
 	set.String(&s.PageTokenKey, "page-token-key", "SAS_PAGE_TOKEN_KEY", "", "base64 32-byte key sealing page tokens; set the same on every replica. Empty: random at start")
 	set.Duration(&s.RPCTimeout, "rpc-timeout", "SAS_RPC_TIMEOUT", 30*time.Second, "deadline of unary RPCs whose caller set none")
 	set.String(&s.AccountsAddr, "accounts-addr", "SAS_ACCOUNTS_ADDR", "", "gRPC address of the accounts service (token keys, service tokens, audit trail). Empty: the accounts service of this process")
+	set.String(&s.DirectoryAddr, "directory-addr", "SAS_DIRECTORY_ADDR", "", "gRPC address of the directory service, whose change feed availability and search follow. Empty: this process")
+	set.String(&s.AvailabilityAddr, "availability-addr", "SAS_AVAILABILITY_ADDR", "", "gRPC address of the availability service, whose change feed search follows. Empty: this process")
+	set.String(&s.SearchAddr, "search-addr", "SAS_SEARCH_ADDR", "", "gRPC address of the search service, which availability asks for the orientations vendors report bookings of. Empty: this process")
 	set.String(&s.ServiceSecret, "service-secret", "SAS_SERVICE_SECRET", "", "shared secret with which the platform's services obtain service tokens from accounts; required with SAS_ACCOUNTS_ADDR. Empty: random at start (one process)")
 	s.Accounts.declare(set)
+	s.Availability.declare(set)
 	set.Int(&s.DemoProfessionals, "demo-professionals", "SAS_DEMO_PROFESSIONALS", 0, "when the directory is empty at start, import a synthetic extraction of this many professionals (make run sets 5000). 0: none")
 	s.declareCommon(set)
 }

@@ -10,9 +10,10 @@ import (
 	"unicode"
 )
 
-// Term is one `field = value` comparison.
+// Term is one `field op value` comparison.
 type Term struct {
 	Field string
+	Op    string // "=", or for ordered fields also ">=", ">", "<=", "<"
 	Value string
 }
 
@@ -20,6 +21,13 @@ type Term struct {
 // Values are strings in double quotes (with \" and \\ escapes), or bare words
 // (true, false, numbers, enum names).
 func Parse(filter string, allowed ...string) ([]Term, error) {
+	return ParseOrdered(filter, allowed, nil)
+}
+
+// ParseOrdered is Parse where the fields in ordered (times, numbers) also take
+// the comparisons >=, >, <= and <.
+func ParseOrdered(filter string, allowed, ordered []string) ([]Term, error) {
+	allowed = append(append([]string(nil), allowed...), ordered...)
 	p := &parser{src: filter}
 	var terms []Term
 	for p.skipSpace(); !p.done(); p.skipSpace() {
@@ -32,6 +40,9 @@ func Parse(filter string, allowed ...string) ([]Term, error) {
 		}
 		if !contains(allowed, t.Field) {
 			return nil, fmt.Errorf("unknown field %q (allowed: %s)", t.Field, strings.Join(allowed, ", "))
+		}
+		if t.Op != "=" && !contains(ordered, t.Field) {
+			return nil, fmt.Errorf("%s takes only =", t.Field)
 		}
 		terms = append(terms, t)
 	}
@@ -50,13 +61,20 @@ func (p *parser) term() (Term, error) {
 		return Term{}, p.errorf("want a field name")
 	}
 	p.skipSpace()
-	if !strings.HasPrefix(p.src[p.pos:], "=") {
+	op := ""
+	for _, o := range []string{">=", "<=", "=", ">", "<"} {
+		if strings.HasPrefix(p.src[p.pos:], o) {
+			op = o
+			break
+		}
+	}
+	if op == "" {
 		return Term{}, p.errorf("want = after %s", field)
 	}
-	p.pos++
+	p.pos += len(op)
 	p.skipSpace()
 	value, err := p.value()
-	return Term{Field: field, Value: value}, err
+	return Term{Field: field, Op: op, Value: value}, err
 }
 
 func (p *parser) value() (string, error) {

@@ -126,7 +126,7 @@ var rules = map[string]Rule{
 
 	acc + "VendorService/CreateVendor":       {Roles: national},
 	acc + "VendorService/GetVendor":          {Roles: national, Vendor: true},
-	acc + "VendorService/ListVendors":        {Roles: national},
+	acc + "VendorService/ListVendors":        {Roles: national, Service: true},
 	acc + "VendorService/UpdateVendor":       {Roles: national},
 	acc + "VendorService/DeleteVendor":       {Roles: national},
 	acc + "VendorService/RotateVendorSecret": {Roles: national},
@@ -183,7 +183,7 @@ var rules = map[string]Rule{
 	srch + "SearchService/SearchSlots":            {Roles: join(regulators, accountAdmin)},
 	srch + "OrientationService/HoldSlot":          {Roles: regulators},
 	srch + "OrientationService/CreateOrientation": {Roles: regulators},
-	srch + "OrientationService/GetOrientation":    {Roles: join(regulators, overseers)},
+	srch + "OrientationService/GetOrientation":    {Roles: join(regulators, overseers), Service: true},
 	srch + "OrientationService/ListOrientations":  {Roles: join(regulators, overseers)},
 }
 
