@@ -151,8 +151,9 @@ func checkURL(u string) *slotFault {
 	switch {
 	case len(u) > maxURL:
 		return &slotFault{"booking_url", reasonInvalid, fmt.Sprintf("%d characters, at most %d", len(u), maxURL)}
-	case err != nil || p.Scheme != "https" || p.Host == "":
-		return &slotFault{"booking_url", reasonInvalid, "want an https URL"}
+	case err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "":
+		// http too: the guide's own examples send http agenda URLs.
+		return &slotFault{"booking_url", reasonInvalid, "want an http(s) URL"}
 	}
 	return nil
 }

@@ -284,8 +284,9 @@ func upsertChunk(t *tx, vendor string, slots []Indexed, st map[string]Standing, 
 }
 
 // withoutOverlaps refuses the free slots that overlap another free slot of
-// the same professional and vendor: earlier in the batch, or stored and not
-// replaced by this batch.
+// the same professional, vendor and place: earlier in the batch, or stored
+// and not replaced by this batch. At two places at once is allowed: the
+// guide's own examples have a professional on call for two CPTS.
 func withoutOverlaps(t *tx, vendor string, slots []Indexed) ([]Indexed, []ItemError, error) {
 	type span struct {
 		ext        string
@@ -332,7 +333,8 @@ func withoutOverlaps(t *tx, vendor string, slots []Indexed) ([]Indexed, []ItemEr
 				}
 				if !inBatch[sp.ext] && stored.GetStatus() == availabilityv1.Slot_STATUS_FREE {
 					sp.index = -1
-					byPro[pro] = append(byPro[pro], sp)
+					key := pro + "|" + stored.GetPlace().GetOrganizationIdentifier()
+					byPro[key] = append(byPro[key], sp)
 				}
 			}
 			return rows.Err()
@@ -350,16 +352,17 @@ func withoutOverlaps(t *tx, vendor string, slots []Indexed) ([]Indexed, []ItemEr
 			continue
 		}
 		sp := span{s.Slot.GetExternalId(), s.Slot.GetStartTime().AsTime().UnixMicro(), s.Slot.GetEndTime().AsTime().UnixMicro(), s.Index}
+		key := pro + "|" + s.Slot.GetPlace().GetOrganizationIdentifier()
 		var clash *span
-		for i := range byPro[pro] {
-			o := &byPro[pro][i]
+		for i := range byPro[key] {
+			o := &byPro[key][i]
 			if o.start < sp.end && sp.start < o.end {
 				clash = o
 				break
 			}
 		}
 		if clash == nil {
-			byPro[pro] = append(byPro[pro], sp)
+			byPro[key] = append(byPro[key], sp)
 			ok = append(ok, s)
 			continue
 		}
@@ -367,7 +370,7 @@ func withoutOverlaps(t *tx, vendor string, slots []Indexed) ([]Indexed, []ItemEr
 		if clash.index >= 0 {
 			what = fmt.Sprintf("slot %d (%q) of this batch", clash.index, clash.ext)
 		}
-		errs = append(errs, ItemError{s.Index, ReasonOverlap, fmt.Sprintf("overlaps %s of the same professional", what)})
+		errs = append(errs, ItemError{s.Index, ReasonOverlap, fmt.Sprintf("overlaps %s of the same professional at the same place", what)})
 	}
 	return ok, errs, nil
 }

@@ -98,7 +98,7 @@ func testUpsert(t *testing.T, e dbtest.Engine) {
 		slot("s2", "810000000001", 3, 4, byCity),
 		slot("s3", "899999999999", 1, 2, nil),
 		slot("s4", "810000000003", 1, 2, nil),
-		slot("s5", "810000000001", 1, 2, nil), // overlaps s1
+		slot("s5", "810000000001", 1, 2, byFiness), // overlaps s1
 	)
 	if res.Stored != 2 {
 		t.Errorf("stored %d, want 2 (errors %v)", res.Stored, res.Errors)
