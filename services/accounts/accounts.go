@@ -1,6 +1,6 @@
 // Package accounts is the accounts service: territories reference, user
-// accounts scoped by territory, delegations, vendors, sign-in (access tokens
-// and their key set) and the audit trail.
+// accounts scoped by territory, delegations, vendors and the regulators they
+// know, sign-in (access tokens and their key set) and the audit trail.
 package accounts
 
 import (
@@ -30,6 +30,7 @@ import (
 	"github.com/sas-platform/sas/services/accounts/authn"
 	"github.com/sas-platform/sas/services/accounts/delegation"
 	"github.com/sas-platform/sas/services/accounts/oidc"
+	"github.com/sas-platform/sas/services/accounts/regulators"
 	"github.com/sas-platform/sas/services/accounts/store"
 	"github.com/sas-platform/sas/services/accounts/territory"
 	"github.com/sas-platform/sas/services/accounts/vendors"
@@ -99,6 +100,7 @@ type Accounts struct {
 	auth        *authn.Server
 	vendors     *vendors.Server
 	audit       *auditlog.Server
+	regulators  *regulators.Server
 }
 
 // KeyRing is the token signing key ring.
@@ -155,8 +157,9 @@ func New(ctx context.Context, cfg Config) (*Accounts, error) {
 		delegations: delegation.NewServer(st, cfg.Pages),
 		auth: authn.NewServer(authn.Config{Keys: keys, Accounts: st, Clients: st, OIDC: verifier,
 			ServiceSecret: cfg.ServiceSecret, TokenTTL: s.TokenTTL, FailuresPerMinute: s.SignInFailures, Audit: cfg.Audit}),
-		vendors: vendors.NewServer(st, cfg.Pages),
-		audit:   auditlog.NewServer(st, cfg.Pages),
+		vendors:    vendors.NewServer(st, cfg.Pages),
+		audit:      auditlog.NewServer(st, cfg.Pages),
+		regulators: regulators.NewServer(st, cfg.Pages),
 	}, nil
 }
 
@@ -212,7 +215,7 @@ func (s *Accounts) Register(reg grpc.ServiceRegistrar) {
 	accountsv1.RegisterVendorServiceServer(reg, s.vendors)
 	accountsv1.RegisterAuthServiceServer(reg, s.auth)
 	accountsv1.RegisterAuditServiceServer(reg, s.audit)
-	accountsv1.RegisterRegulatorServiceServer(reg, accountsv1.UnimplementedRegulatorServiceServer{})
+	accountsv1.RegisterRegulatorServiceServer(reg, s.regulators)
 }
 
 // ServiceNames lists the gRPC services Register adds, for health checks.

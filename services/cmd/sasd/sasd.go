@@ -11,7 +11,9 @@ import (
 
 	"github.com/sas-platform/sas/services/accounts"
 	"github.com/sas-platform/sas/services/accounts/oidc"
+	"github.com/sas-platform/sas/services/accounts/regulators"
 	"github.com/sas-platform/sas/services/availability"
+	"github.com/sas-platform/sas/services/availability/fhirapi"
 	"github.com/sas-platform/sas/services/directory"
 	"github.com/sas-platform/sas/services/gateway"
 	"github.com/sas-platform/sas/services/platform/app"
@@ -32,7 +34,7 @@ func restGateway(ctx context.Context, a *app.App, conn *grpc.ClientConn) (*http.
 	h, err := gateway.New(ctx, gateway.Options{
 		Logger: a.Log, Conn: conn, TracerProvider: a.Telemetry.TracerProvider,
 		MeterProvider: a.Telemetry.MeterProvider, Propagators: a.Telemetry.Propagators,
-		Extra: devIssuer(a),
+		Extra: extraRoutes(a, conn),
 	})
 	if err != nil {
 		return nil, err
@@ -40,14 +42,19 @@ func restGateway(ctx context.Context, a *app.App, conn *grpc.ClientConn) (*http.
 	return gateway.NewServer("", h), nil
 }
 
-// devIssuer serves the built-in OIDC issuer at /dev/oidc/ when no real
-// issuer is configured: POST /dev/oidc/token with an e-mail gives an ID
-// token to exchange at /v1/token.
-func devIssuer(a *app.App) map[string]http.Handler {
-	if a.Accounts.OIDCIssuer != "" {
-		return nil
+// extraRoutes are served beside the REST API: the FHIR resources, which
+// call the API through conn, and the built-in OIDC issuer at /dev/oidc/
+// when no real issuer is configured (POST /dev/oidc/token with an e-mail
+// gives an ID token to exchange at /v1/token).
+func extraRoutes(a *app.App, conn *grpc.ClientConn) map[string]http.Handler {
+	routes := map[string]http.Handler{
+		"/fhir/r4/Practitioner": regulators.FHIRHandler(conn),
+		"/fhir/r4":              fhirapi.Handler(conn, a.Verifier),
 	}
-	return map[string]http.Handler{"/dev/oidc/": oidc.Dev().Handler("/dev/oidc", a.Accounts.OIDCClientID)}
+	if a.Accounts.OIDCIssuer == "" {
+		routes["/dev/oidc/"] = oidc.Dev().Handler("/dev/oidc", a.Accounts.OIDCClientID)
+	}
+	return routes
 }
 
 func stdIO() app.IO {
