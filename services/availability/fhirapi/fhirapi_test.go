@@ -112,7 +112,9 @@ func TestPushOfficialExamples(t *testing.T) {
 			}
 			var resp struct {
 				Type  string
-				Entry []struct{ Response struct{ Status, Location string } }
+				Entry []struct {
+					Response struct{ Status, Location string }
+				}
 			}
 			if err := json.Unmarshal(out, &resp); err != nil {
 				t.Fatal(err)
