@@ -40,7 +40,7 @@ var t0 = time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)
 // env is the availability service on a real gRPC server (policy enforced,
 // errors mapped as in production) over a fresh store.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	iss    *authtest.Issuer
 	db     *store.DB
 	conn   *grpc.ClientConn
@@ -49,9 +49,12 @@ type env struct {
 	appts  availabilityv1.AppointmentServiceClient
 	rate   int
 	orient map[string]string
+	ctx    context.Context
 }
 
-func newEnv(t *testing.T, e dbtest.Engine) *env {
+func newEnv(t *testing.T, e dbtest.Engine) *env { return newBenchEnv(t, e) }
+
+func newBenchEnv(t testing.TB, e dbtest.Engine) *env {
 	t.Helper()
 	db := store.New(e.DB, e.Classify)
 	db.SetClock(func() time.Time { return t0 })
@@ -93,6 +96,7 @@ func newEnv(t *testing.T, e dbtest.Engine) *env {
 	v.slots = availabilityv1.NewAvailabilityServiceClient(conn)
 	v.part = availabilityv1.NewParticipationServiceClient(conn)
 	v.appts = availabilityv1.NewAppointmentServiceClient(conn)
+	v.ctx = context.Background()
 	return v
 }
 
