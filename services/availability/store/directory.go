@@ -103,9 +103,8 @@ func (s Standing) Published(vendor string) bool {
 	return ok && (vendor == "" || s.VendorInterfacing)
 }
 
-// Standings returns the standing of each national id (Known false for
-// unknown ones), read in t so that a concurrent opt-out waits for t on
-// PostgreSQL.
+// standings returns the standing of each national id (Known false for
+// unknown ones); a push re-reads them under the commit lock (recheck).
 func standings(t *tx, ids []string) (map[string]Standing, error) {
 	out := make(map[string]Standing, len(ids))
 	if len(ids) == 0 {
@@ -138,16 +137,6 @@ func standings(t *tx, ids []string) (map[string]Standing, error) {
 		out[id] = s
 	}
 	return out, rows.Err()
-}
-
-// Standings returns the standing of each national id.
-func (d *DB) Standings(ctx context.Context, ids []string) (map[string]Standing, error) {
-	var out map[string]Standing
-	err := d.read(ctx, func(t *tx) (err error) {
-		out, err = standings(t, ids)
-		return err
-	})
-	return out, err
 }
 
 // republish sets the published flag of the professional's slots and ranges
@@ -185,28 +174,6 @@ func republish(t *tx, nationalID string) (int, error) {
 		n += len(ids)
 	}
 	return n, nil
-}
-
-// Sites returns the directory sites named, by name.
-func (d *DB) sites(t *tx, names []string) (map[string]Site, error) {
-	out := make(map[string]Site, len(names))
-	if len(names) == 0 {
-		return out, nil
-	}
-	args := make([]any, len(names))
-	for i, n := range names {
-		args[i] = n
-	}
-	rows, err := t.QueryContext(t.ctx, `SELECT name, siret, finess, postal_code, city FROM dir_sites
-		WHERE name IN (`+inList(0, len(names))+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	list, err := collect(rows, scanSite)
-	for _, s := range list {
-		out[s.Name] = s
-	}
-	return out, err
 }
 
 func scanSite(s scanner) (Site, error) {
