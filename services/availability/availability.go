@@ -57,7 +57,10 @@ func register(ctx context.Context, a *app.App, reg grpc.ServiceRegistrar) error 
 	}
 	puller := pull.New(pull.Config{Horizon: settings.Horizon}, srv, a.Log,
 		a.Telemetry.MeterProvider)
-	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
+	// Background work ends as soon as the process starts stopping: the
+	// directory feed is a stream on this very server, whose graceful stop
+	// would otherwise wait for it.
+	bg, stop := context.WithCancel(ctx)
 	done := make(chan struct{}, 3)
 	a.OnClose("availability background", func(context.Context) error {
 		stop()

@@ -82,7 +82,12 @@ func follow(ctx context.Context, client directoryv1.DirectoryServiceClient, st *
 	var b batch
 	b.token = token
 	for {
-		msg := <-in
+		var msg message
+		select {
+		case msg = <-in:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 		// Take what is already waiting, then apply: a lone opt-out is applied at once.
 		for {
 			if msg.err != nil {
