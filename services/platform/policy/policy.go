@@ -97,6 +97,8 @@ var rules = map[string]Rule{
 	acc + "AuthService/IssueToken":       {Public: true},
 	acc + "AuthService/GetJwks":          {Public: true},
 	acc + "AuthService/RotateSigningKey": {Roles: national},
+	// The search service hands a regulator over to a vendor.
+	acc + "AuthService/IssueHandoffToken": {Service: true},
 
 	acc + "TerritoryService/ListRegions":      {Roles: users, Vendor: true, Service: true, Quiet: true},
 	acc + "TerritoryService/GetRegion":        {Roles: users, Vendor: true, Service: true, Quiet: true},

@@ -522,6 +522,117 @@ func (x *RotateSigningKeyResponse) GetKid() string {
 	return ""
 }
 
+// IssueHandoffTokenRequest names the regulator and the vendor.
+type IssueHandoffTokenRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The regulator: "accounts/{id}"; must be an active regulator or orientation nurse.
+	Account string `protobuf:"bytes,1,opt,name=account,proto3" json:"account,omitempty"`
+	// The vendor the token is for: "vendors/{id}".
+	Vendor        string `protobuf:"bytes,2,opt,name=vendor,proto3" json:"vendor,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *IssueHandoffTokenRequest) Reset() {
+	*x = IssueHandoffTokenRequest{}
+	mi := &file_sas_accounts_v1_auth_service_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *IssueHandoffTokenRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*IssueHandoffTokenRequest) ProtoMessage() {}
+
+func (x *IssueHandoffTokenRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sas_accounts_v1_auth_service_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use IssueHandoffTokenRequest.ProtoReflect.Descriptor instead.
+func (*IssueHandoffTokenRequest) Descriptor() ([]byte, []int) {
+	return file_sas_accounts_v1_auth_service_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *IssueHandoffTokenRequest) GetAccount() string {
+	if x != nil {
+		return x.Account
+	}
+	return ""
+}
+
+func (x *IssueHandoffTokenRequest) GetVendor() string {
+	if x != nil {
+		return x.Vendor
+	}
+	return ""
+}
+
+// IssueHandoffTokenResponse is the signed token.
+type IssueHandoffTokenResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The token: a JWT (ES256 or EdDSA) with claims sub (the account), aud (the
+	// vendor), family_name, given_name, email, territory, exp.
+	Token string `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	// When it expires.
+	ExpireTime    *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=expire_time,json=expireTime,proto3" json:"expire_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *IssueHandoffTokenResponse) Reset() {
+	*x = IssueHandoffTokenResponse{}
+	mi := &file_sas_accounts_v1_auth_service_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *IssueHandoffTokenResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*IssueHandoffTokenResponse) ProtoMessage() {}
+
+func (x *IssueHandoffTokenResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sas_accounts_v1_auth_service_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use IssueHandoffTokenResponse.ProtoReflect.Descriptor instead.
+func (*IssueHandoffTokenResponse) Descriptor() ([]byte, []int) {
+	return file_sas_accounts_v1_auth_service_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *IssueHandoffTokenResponse) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *IssueHandoffTokenResponse) GetExpireTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpireTime
+	}
+	return nil
+}
+
 var File_sas_accounts_v1_auth_service_proto protoreflect.FileDescriptor
 
 const file_sas_accounts_v1_auth_service_proto_rawDesc = "" +
@@ -558,13 +669,21 @@ const file_sas_accounts_v1_auth_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\x03\xe0A\x01R\trequestId\",\n" +
 	"\x18RotateSigningKeyResponse\x12\x10\n" +
-	"\x03kid\x18\x01 \x01(\tR\x03kid2\xd5\x02\n" +
+	"\x03kid\x18\x01 \x01(\tR\x03kid\"V\n" +
+	"\x18IssueHandoffTokenRequest\x12\x1d\n" +
+	"\aaccount\x18\x01 \x01(\tB\x03\xe0A\x02R\aaccount\x12\x1b\n" +
+	"\x06vendor\x18\x02 \x01(\tB\x03\xe0A\x02R\x06vendor\"n\n" +
+	"\x19IssueHandoffTokenResponse\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\x12;\n" +
+	"\vexpire_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"expireTime2\xe0\x03\n" +
 	"\vAuthService\x12k\n" +
 	"\n" +
 	"IssueToken\x12\".sas.accounts.v1.IssueTokenRequest\x1a#.sas.accounts.v1.IssueTokenResponse\"\x14\x82\xd3\xe4\x93\x02\x0e:\x01*\"\t/v1/token\x12S\n" +
 	"\aGetJwks\x12\x1f.sas.accounts.v1.GetJwksRequest\x1a\x15.sas.accounts.v1.Jwks\"\x10\x82\xd3\xe4\x93\x02\n" +
 	"\x12\b/v1/jwks\x12\x83\x01\n" +
-	"\x10RotateSigningKey\x12(.sas.accounts.v1.RotateSigningKeyRequest\x1a).sas.accounts.v1.RotateSigningKeyResponse\"\x1a\x82\xd3\xe4\x93\x02\x14:\x01*\"\x0f/v1/jwks:rotateB<Z:github.com/sas-platform/sas/gen/sas/accounts/v1;accountsv1b\x06proto3"
+	"\x10RotateSigningKey\x12(.sas.accounts.v1.RotateSigningKeyRequest\x1a).sas.accounts.v1.RotateSigningKeyResponse\"\x1a\x82\xd3\xe4\x93\x02\x14:\x01*\"\x0f/v1/jwks:rotate\x12\x88\x01\n" +
+	"\x11IssueHandoffToken\x12).sas.accounts.v1.IssueHandoffTokenRequest\x1a*.sas.accounts.v1.IssueHandoffTokenResponse\"\x1c\x82\xd3\xe4\x93\x02\x16:\x01*\"\x11/v1/token:handoffB<Z:github.com/sas-platform/sas/gen/sas/accounts/v1;accountsv1b\x06proto3"
 
 var (
 	file_sas_accounts_v1_auth_service_proto_rawDescOnce sync.Once
@@ -578,33 +697,38 @@ func file_sas_accounts_v1_auth_service_proto_rawDescGZIP() []byte {
 	return file_sas_accounts_v1_auth_service_proto_rawDescData
 }
 
-var file_sas_accounts_v1_auth_service_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_sas_accounts_v1_auth_service_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_sas_accounts_v1_auth_service_proto_goTypes = []any{
-	(*IssueTokenRequest)(nil),        // 0: sas.accounts.v1.IssueTokenRequest
-	(*ClientCredentials)(nil),        // 1: sas.accounts.v1.ClientCredentials
-	(*IssueTokenResponse)(nil),       // 2: sas.accounts.v1.IssueTokenResponse
-	(*GetJwksRequest)(nil),           // 3: sas.accounts.v1.GetJwksRequest
-	(*Jwks)(nil),                     // 4: sas.accounts.v1.Jwks
-	(*Jwk)(nil),                      // 5: sas.accounts.v1.Jwk
-	(*RotateSigningKeyRequest)(nil),  // 6: sas.accounts.v1.RotateSigningKeyRequest
-	(*RotateSigningKeyResponse)(nil), // 7: sas.accounts.v1.RotateSigningKeyResponse
-	(*timestamppb.Timestamp)(nil),    // 8: google.protobuf.Timestamp
+	(*IssueTokenRequest)(nil),         // 0: sas.accounts.v1.IssueTokenRequest
+	(*ClientCredentials)(nil),         // 1: sas.accounts.v1.ClientCredentials
+	(*IssueTokenResponse)(nil),        // 2: sas.accounts.v1.IssueTokenResponse
+	(*GetJwksRequest)(nil),            // 3: sas.accounts.v1.GetJwksRequest
+	(*Jwks)(nil),                      // 4: sas.accounts.v1.Jwks
+	(*Jwk)(nil),                       // 5: sas.accounts.v1.Jwk
+	(*RotateSigningKeyRequest)(nil),   // 6: sas.accounts.v1.RotateSigningKeyRequest
+	(*RotateSigningKeyResponse)(nil),  // 7: sas.accounts.v1.RotateSigningKeyResponse
+	(*IssueHandoffTokenRequest)(nil),  // 8: sas.accounts.v1.IssueHandoffTokenRequest
+	(*IssueHandoffTokenResponse)(nil), // 9: sas.accounts.v1.IssueHandoffTokenResponse
+	(*timestamppb.Timestamp)(nil),     // 10: google.protobuf.Timestamp
 }
 var file_sas_accounts_v1_auth_service_proto_depIdxs = []int32{
-	1, // 0: sas.accounts.v1.IssueTokenRequest.client_credentials:type_name -> sas.accounts.v1.ClientCredentials
-	8, // 1: sas.accounts.v1.IssueTokenResponse.expire_time:type_name -> google.protobuf.Timestamp
-	5, // 2: sas.accounts.v1.Jwks.keys:type_name -> sas.accounts.v1.Jwk
-	0, // 3: sas.accounts.v1.AuthService.IssueToken:input_type -> sas.accounts.v1.IssueTokenRequest
-	3, // 4: sas.accounts.v1.AuthService.GetJwks:input_type -> sas.accounts.v1.GetJwksRequest
-	6, // 5: sas.accounts.v1.AuthService.RotateSigningKey:input_type -> sas.accounts.v1.RotateSigningKeyRequest
-	2, // 6: sas.accounts.v1.AuthService.IssueToken:output_type -> sas.accounts.v1.IssueTokenResponse
-	4, // 7: sas.accounts.v1.AuthService.GetJwks:output_type -> sas.accounts.v1.Jwks
-	7, // 8: sas.accounts.v1.AuthService.RotateSigningKey:output_type -> sas.accounts.v1.RotateSigningKeyResponse
-	6, // [6:9] is the sub-list for method output_type
-	3, // [3:6] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	3, // [3:3] is the sub-list for extension extendee
-	0, // [0:3] is the sub-list for field type_name
+	1,  // 0: sas.accounts.v1.IssueTokenRequest.client_credentials:type_name -> sas.accounts.v1.ClientCredentials
+	10, // 1: sas.accounts.v1.IssueTokenResponse.expire_time:type_name -> google.protobuf.Timestamp
+	5,  // 2: sas.accounts.v1.Jwks.keys:type_name -> sas.accounts.v1.Jwk
+	10, // 3: sas.accounts.v1.IssueHandoffTokenResponse.expire_time:type_name -> google.protobuf.Timestamp
+	0,  // 4: sas.accounts.v1.AuthService.IssueToken:input_type -> sas.accounts.v1.IssueTokenRequest
+	3,  // 5: sas.accounts.v1.AuthService.GetJwks:input_type -> sas.accounts.v1.GetJwksRequest
+	6,  // 6: sas.accounts.v1.AuthService.RotateSigningKey:input_type -> sas.accounts.v1.RotateSigningKeyRequest
+	8,  // 7: sas.accounts.v1.AuthService.IssueHandoffToken:input_type -> sas.accounts.v1.IssueHandoffTokenRequest
+	2,  // 8: sas.accounts.v1.AuthService.IssueToken:output_type -> sas.accounts.v1.IssueTokenResponse
+	4,  // 9: sas.accounts.v1.AuthService.GetJwks:output_type -> sas.accounts.v1.Jwks
+	7,  // 10: sas.accounts.v1.AuthService.RotateSigningKey:output_type -> sas.accounts.v1.RotateSigningKeyResponse
+	9,  // 11: sas.accounts.v1.AuthService.IssueHandoffToken:output_type -> sas.accounts.v1.IssueHandoffTokenResponse
+	8,  // [8:12] is the sub-list for method output_type
+	4,  // [4:8] is the sub-list for method input_type
+	4,  // [4:4] is the sub-list for extension type_name
+	4,  // [4:4] is the sub-list for extension extendee
+	0,  // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_sas_accounts_v1_auth_service_proto_init() }
@@ -622,7 +746,7 @@ func file_sas_accounts_v1_auth_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sas_accounts_v1_auth_service_proto_rawDesc), len(file_sas_accounts_v1_auth_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   8,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

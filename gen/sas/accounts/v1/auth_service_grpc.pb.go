@@ -19,9 +19,10 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	AuthService_IssueToken_FullMethodName       = "/sas.accounts.v1.AuthService/IssueToken"
-	AuthService_GetJwks_FullMethodName          = "/sas.accounts.v1.AuthService/GetJwks"
-	AuthService_RotateSigningKey_FullMethodName = "/sas.accounts.v1.AuthService/RotateSigningKey"
+	AuthService_IssueToken_FullMethodName        = "/sas.accounts.v1.AuthService/IssueToken"
+	AuthService_GetJwks_FullMethodName           = "/sas.accounts.v1.AuthService/GetJwks"
+	AuthService_RotateSigningKey_FullMethodName  = "/sas.accounts.v1.AuthService/RotateSigningKey"
+	AuthService_IssueHandoffToken_FullMethodName = "/sas.accounts.v1.AuthService/IssueHandoffToken"
 )
 
 // AuthServiceClient is the client API for AuthService service.
@@ -42,6 +43,12 @@ type AuthServiceClient interface {
 	// RotateSigningKey starts signing with a new key; the previous key stays in
 	// the key set until every token it signed has expired (national admins).
 	RotateSigningKey(ctx context.Context, in *RotateSigningKeyRequest, opts ...grpc.CallOption) (*RotateSigningKeyResponse, error)
+	// IssueHandoffToken signs a short-lived token (5 minutes) carrying a
+	// regulator's last name, first name and e-mail for one vendor (audience
+	// "vendors/{id}"), so that the regulator finishes a booking on the vendor's
+	// site without signing in again; verifiable with the key set. The search
+	// service asks for it when it orients a patient to a vendor's slot; services only.
+	IssueHandoffToken(ctx context.Context, in *IssueHandoffTokenRequest, opts ...grpc.CallOption) (*IssueHandoffTokenResponse, error)
 }
 
 type authServiceClient struct {
@@ -82,6 +89,16 @@ func (c *authServiceClient) RotateSigningKey(ctx context.Context, in *RotateSign
 	return out, nil
 }
 
+func (c *authServiceClient) IssueHandoffToken(ctx context.Context, in *IssueHandoffTokenRequest, opts ...grpc.CallOption) (*IssueHandoffTokenResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(IssueHandoffTokenResponse)
+	err := c.cc.Invoke(ctx, AuthService_IssueHandoffToken_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // AuthServiceServer is the server API for AuthService service.
 // All implementations must embed UnimplementedAuthServiceServer
 // for forward compatibility.
@@ -100,6 +117,12 @@ type AuthServiceServer interface {
 	// RotateSigningKey starts signing with a new key; the previous key stays in
 	// the key set until every token it signed has expired (national admins).
 	RotateSigningKey(context.Context, *RotateSigningKeyRequest) (*RotateSigningKeyResponse, error)
+	// IssueHandoffToken signs a short-lived token (5 minutes) carrying a
+	// regulator's last name, first name and e-mail for one vendor (audience
+	// "vendors/{id}"), so that the regulator finishes a booking on the vendor's
+	// site without signing in again; verifiable with the key set. The search
+	// service asks for it when it orients a patient to a vendor's slot; services only.
+	IssueHandoffToken(context.Context, *IssueHandoffTokenRequest) (*IssueHandoffTokenResponse, error)
 	mustEmbedUnimplementedAuthServiceServer()
 }
 
@@ -118,6 +141,9 @@ func (UnimplementedAuthServiceServer) GetJwks(context.Context, *GetJwksRequest) 
 }
 func (UnimplementedAuthServiceServer) RotateSigningKey(context.Context, *RotateSigningKeyRequest) (*RotateSigningKeyResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RotateSigningKey not implemented")
+}
+func (UnimplementedAuthServiceServer) IssueHandoffToken(context.Context, *IssueHandoffTokenRequest) (*IssueHandoffTokenResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method IssueHandoffToken not implemented")
 }
 func (UnimplementedAuthServiceServer) mustEmbedUnimplementedAuthServiceServer() {}
 func (UnimplementedAuthServiceServer) testEmbeddedByValue()                     {}
@@ -194,6 +220,24 @@ func _AuthService_RotateSigningKey_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AuthService_IssueHandoffToken_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(IssueHandoffTokenRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).IssueHandoffToken(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_IssueHandoffToken_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).IssueHandoffToken(ctx, req.(*IssueHandoffTokenRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // AuthService_ServiceDesc is the grpc.ServiceDesc for AuthService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -212,6 +256,10 @@ var AuthService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RotateSigningKey",
 			Handler:    _AuthService_RotateSigningKey_Handler,
+		},
+		{
+			MethodName: "IssueHandoffToken",
+			Handler:    _AuthService_IssueHandoffToken_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
