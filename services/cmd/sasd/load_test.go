@@ -9,12 +9,17 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 
+	accountsv1 "github.com/sas-platform/sas/gen/sas/accounts/v1"
+	directoryv1 "github.com/sas-platform/sas/gen/sas/directory/v1"
 	"github.com/sas-platform/sas/services/cmd/loadgen"
 	"github.com/sas-platform/sas/services/platform/postgres/pgtest"
 )
@@ -131,5 +136,136 @@ func BenchmarkRESTListAccounts(b *testing.B) {
 			return call(client, "GET", pages[i*7919%len(pages)], p.token, nil, nil)
 		})
 		report(b, res)
+	}
+}
+
+// BenchmarkRESTPush has 4 vendors push batches of 500 slots as JSON through
+// REST at once, each as fast as it is answered, for SAS_BENCH_DURATION
+// (issue 5: ≥ 10,000 slots/s through REST JSON).
+func BenchmarkRESTPush(b *testing.B) {
+	p, _ := startPostgres(b, "-demo-professionals", "2000")
+	ctx := context.Background()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+	var pros []string
+	for token := ""; ; {
+		resp, err := directoryClient(p.conn).ListProfessionals(ctx, &directoryv1.ListProfessionalsRequest{
+			PageSize: 500, PageToken: token, Filter: "active = true AND opted_out = false"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, pro := range resp.GetProfessionals() {
+			pros = append(pros, pro.GetName())
+		}
+		if token = resp.GetNextPageToken(); token == "" {
+			break
+		}
+	}
+	type vendor struct{ name, token string }
+	var vendors []vendor
+	for i := range 4 {
+		v, err := accountsv1.NewVendorServiceClient(p.conn).CreateVendor(ctx, &accountsv1.CreateVendorRequest{
+			VendorId: fmt.Sprintf("bench-%d", i), Vendor: &accountsv1.Vendor{DisplayName: "Bench", Enabled: true, PushRateLimit: 1_000_000}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		tok, err := accountsv1.NewAuthServiceClient(p.anon).IssueToken(ctx, &accountsv1.IssueTokenRequest{Grant: &accountsv1.IssueTokenRequest_ClientCredentials{
+			ClientCredentials: &accountsv1.ClientCredentials{ClientId: v.GetVendor().GetClientId(), ClientSecret: v.GetClientSecret()}}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		vendors = append(vendors, vendor{v.GetVendor().GetName(), tok.GetAccessToken()})
+	}
+	type slot struct {
+		ExternalID        string   `json:"externalId"`
+		Professional      string   `json:"professional"`
+		StartTime         string   `json:"startTime"`
+		EndTime           string   `json:"endTime"`
+		Status            string   `json:"status"`
+		Visibility        string   `json:"visibility,omitempty"`
+		ConsultationModes []string `json:"consultationModes,omitempty"`
+	}
+	type stored struct {
+		StoredCount int               `json:"storedCount"`
+		Errors      []json.RawMessage `json:"errors"`
+	}
+	base := time.Now().Add(time.Hour).Truncate(time.Hour)
+	// Batch n of a vendor: 500 slots of 500 professionals, each vendor its
+	// own quarter-hour of the professional's day, a new day every batch
+	// round, so that no two slots of a professional overlap.
+	batch := func(v, n int) []byte {
+		slots := make([]slot, 500)
+		for k := range slots {
+			pro := (n*500 + k) % len(pros)
+			round := (n*500 + k) / len(pros)
+			start := base.Add(time.Duration(round%(13*24))*time.Hour + time.Duration(v)*15*time.Minute)
+			slots[k] = slot{ExternalID: fmt.Sprintf("s-%d-%d", n, k), Professional: pros[pro],
+				StartTime: start.Format(time.RFC3339), EndTime: start.Add(15 * time.Minute).Format(time.RFC3339),
+				Status: "STATUS_FREE", Visibility: "VISIBILITY_SNP", ConsultationModes: []string{"CONSULTATION_MODE_PRACTICE"}}
+		}
+		body, _ := json.Marshal(map[string]any{"slots": slots})
+		return body
+	}
+	push := func(v, n int) (stored, error) {
+		var out stored
+		err := call(client, "POST", p.rest+"/v1/"+vendors[v].name+"/slots:batchUpsert", vendors[v].token, batch(v, n), &out)
+		return out, err
+	}
+	// The directory feed brings the demo professionals to availability: wait for the last one.
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		probe := slot{ExternalID: "probe", Professional: pros[len(pros)-1], StartTime: base.Add(13 * 24 * time.Hour).Format(time.RFC3339),
+			EndTime: base.Add(13*24*time.Hour + 15*time.Minute).Format(time.RFC3339), Status: "STATUS_FREE", Visibility: "VISIBILITY_SNP", ConsultationModes: []string{"CONSULTATION_MODE_PRACTICE"}}
+		body, _ := json.Marshal(map[string]any{"slots": []slot{probe}})
+		var out stored
+		if err := call(client, "POST", p.rest+"/v1/"+vendors[0].name+"/slots:batchUpsert", vendors[0].token, body, &out); err != nil {
+			b.Fatal(err)
+		}
+		if out.StoredCount == 1 {
+			break
+		}
+		if !strings.Contains(string(out.Errors[0]), "UNKNOWN_PROFESSIONAL") {
+			b.Fatalf("probe refused: %s", out.Errors[0])
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("availability does not know %s after 2 minutes: %s", pros[len(pros)-1], out.Errors)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	b.Logf("%d professionals known to availability", len(pros))
+	for b.Loop() {
+		var mu sync.Mutex
+		var lat []time.Duration
+		var slots, failed int
+		end := time.Now().Add(loadDuration())
+		start := time.Now()
+		var wg sync.WaitGroup
+		for v := range vendors {
+			wg.Go(func() {
+				for n := 0; time.Now().Before(end); n++ {
+					t0 := time.Now()
+					out, err := push(v, n)
+					d := time.Since(t0)
+					mu.Lock()
+					lat = append(lat, d)
+					slots += out.StoredCount
+					if err != nil || len(out.Errors) > 0 {
+						failed++
+						if failed == 1 {
+							b.Logf("vendor %d batch %d: %v %s", v, n, err, out.Errors)
+						}
+					}
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		elapsed := time.Since(start)
+		slices.Sort(lat)
+		p99 := lat[min(len(lat)-1, len(lat)*99/100)]
+		b.Logf("%d slots in %d batches (%d with errors) in %s: %.0f slots/s, batch p50 %s p99 %s",
+			slots, len(lat), failed, elapsed.Round(time.Millisecond), float64(slots)/elapsed.Seconds(), lat[len(lat)/2], p99)
+		b.ReportMetric(float64(slots)/elapsed.Seconds(), "slots/s")
+		b.ReportMetric(float64(p99)/1e6, "p99-batch-ms")
+		b.ReportMetric(float64(failed), "failed-batches")
 	}
 }
