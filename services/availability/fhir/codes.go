@@ -23,6 +23,11 @@ const (
 	SystemAppointmentType = "http://terminology.hl7.org/CodeSystem/v2-0276"
 	// SystemIdentifierType is the French v2-0203 identifier types (IDNPS, IDNST).
 	SystemIdentifierType = "http://interopsante.org/fhir/CodeSystem/fr-v2-0203"
+	// SystemOrientation names a SAS orientation in an Appointment: the system
+	// of the identifier of its basedOn, whose value is "orientations/{id}"
+	// or "{id}". The guide defines no link to the orientation: this one is
+	// SAS's own (see AppointmentEntry).
+	SystemOrientation = "urn:sas:orientation"
 )
 
 // Profiles written by EncodeSearchset, as in the guide's examples.
@@ -51,6 +56,29 @@ var statusCodes = map[availabilityv1.Slot_Status]string{
 	availabilityv1.Slot_STATUS_FREE:      "free",
 	availabilityv1.Slot_STATUS_BOOKED:    "busy",
 	availabilityv1.Slot_STATUS_CANCELLED: "busy-unavailable",
+}
+
+// appointmentStatuses maps FHIR Appointment.status (R4 value set
+// appointmentstatus) to the model. A patient arrived or checked in counts as
+// fulfilled; an appointment entered in error counts as cancelled. proposed,
+// pending and waitlist are not bookings and are refused.
+var appointmentStatuses = map[string]availabilityv1.Appointment_Status{
+	"booked":           availabilityv1.Appointment_STATUS_BOOKED,
+	"arrived":          availabilityv1.Appointment_STATUS_FULFILLED,
+	"checked-in":       availabilityv1.Appointment_STATUS_FULFILLED,
+	"fulfilled":        availabilityv1.Appointment_STATUS_FULFILLED,
+	"noshow":           availabilityv1.Appointment_STATUS_NOSHOW,
+	"cancelled":        availabilityv1.Appointment_STATUS_CANCELLED,
+	"entered-in-error": availabilityv1.Appointment_STATUS_CANCELLED,
+}
+
+// appointmentCodes is the FHIR status EncodeAppointment writes for each
+// model status.
+var appointmentCodes = map[availabilityv1.Appointment_Status]string{
+	availabilityv1.Appointment_STATUS_BOOKED:    "booked",
+	availabilityv1.Appointment_STATUS_FULFILLED: "fulfilled",
+	availabilityv1.Appointment_STATUS_NOSHOW:    "noshow",
+	availabilityv1.Appointment_STATUS_CANCELLED: "cancelled",
 }
 
 // visibilities maps TRE_R314 codes to the model.

@@ -30,9 +30,9 @@ type Options struct {
 	MaxEntries int   // most entries, DefaultMaxEntries when 0
 }
 
-// Result is a decoded Bundle: the good slots and deletions, and one error per
-// refused entry. Entries that are neither (Schedule, Practitioner, …) support
-// the slots and have no outcome of their own.
+// Result is a decoded Bundle: the good slots, deletions and appointments, and
+// one error per refused entry. Entries that are none of these (Schedule,
+// Practitioner, …) support the others and have no outcome of their own.
 type Result struct {
 	Type    string // Bundle.type: searchset, transaction or batch
 	Entries int    // len(Bundle.entry)
@@ -40,7 +40,10 @@ type Result struct {
 	Next    string
 	Slots   []Entry
 	Deletes []Delete
-	Errors  []*EntryError // in entry order
+	// Appointments are the bookings of a transaction or batch (see
+	// AppointmentEntry); in a searchset an Appointment is refused.
+	Appointments []AppointmentEntry
+	Errors       []*EntryError // in entry order
 }
 
 // Entry is a decoded slot with where it came from.
@@ -61,7 +64,7 @@ type Delete struct {
 }
 
 // Decode reads a FHIR R4 Bundle of type searchset, transaction or batch and
-// returns its slots. A malformed or oversized document is one error wrapping
+// returns its slots, deletions and appointments. A malformed or oversized document is one error wrapping
 // ErrMalformed or ErrTooLarge; a bad entry is an EntryError in Result.Errors
 // and the good entries still come out.
 func Decode(r io.Reader, opts Options) (Result, error) {
@@ -98,7 +101,7 @@ func (o Options) maxEntries() int {
 func readLimited(r io.Reader, max int64) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
-		return nil, fmt.Errorf("read FHIR Bundle: %w", err)
+		return nil, fmt.Errorf("read FHIR document: %w", err)
 	}
 	if int64(len(data)) > max {
 		return nil, fmt.Errorf("%w: over %d bytes", ErrTooLarge, max)

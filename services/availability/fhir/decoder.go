@@ -11,6 +11,7 @@ import (
 // node is one entry of the Bundle, parsed as far as its resource type needs.
 type node struct {
 	index   int
+	root    string // the path of a resource sent on its own; "" in a Bundle
 	fullURL string
 	typ, id string
 	method  string // request.method of a transaction or batch entry
@@ -21,11 +22,24 @@ type node struct {
 	ident   *identified // Practitioner, Organization
 	role    *roleResource
 	loc     *locationResource
+	appt    *appointmentResource
 }
 
 // path is the FHIRPath of the node's resource.
 func (n *node) path() string {
+	if n.root != "" {
+		return n.root
+	}
 	return fmt.Sprintf("Bundle.entry[%d].resource", n.index)
+}
+
+// requestPath is the FHIRPath of the node's request URL; "" for a resource
+// sent on its own, whose URL is not in the document.
+func (n *node) requestPath() string {
+	if n.root != "" {
+		return ""
+	}
+	return fmt.Sprintf("Bundle.entry[%d].request.url", n.index)
 }
 
 // name is "Type/id", or "" when the resource lacks either.
@@ -67,45 +81,79 @@ func newDecoder(b *bundle) *decoder {
 	return d
 }
 
-// decode converts every slot and deletion, collecting the errors.
+// decode converts every slot, deletion and appointment, collecting the errors.
 func (d *decoder) decode() Result {
 	res := Result{Type: d.b.Type, Entries: len(d.nodes), Next: d.next()}
 	seen := make(map[string]int)
 	for i := range d.nodes {
 		n := &d.nodes[i]
-		s, del, f := d.convert(n)
-		if f == nil && s != nil {
-			if first, dup := seen[s.GetExternalId()]; dup {
-				f = faultf(n.path()+".id", IssueDuplicate, "Slot %s already in entry[%d]", q(s.GetExternalId()), first)
-			} else {
-				seen[s.GetExternalId()] = i
-			}
+		c, f := d.convert(n)
+		if f == nil {
+			f = c.duplicate(n, seen)
 		}
 		switch {
 		case f != nil:
 			res.Errors = append(res.Errors, n.entryError(f))
-		case s != nil:
-			res.Slots = append(res.Slots, Entry{Index: i, FullURL: n.fullURL, Slot: s})
-		case del != nil:
-			res.Deletes = append(res.Deletes, *del)
+		case c.slot != nil:
+			res.Slots = append(res.Slots, Entry{Index: i, FullURL: n.fullURL, Slot: c.slot})
+		case c.del != nil:
+			res.Deletes = append(res.Deletes, *c.del)
+		case c.appt != nil:
+			res.Appointments = append(res.Appointments, *c.appt)
 		}
 	}
 	return res
 }
 
-// convert returns the slot or the deletion n holds, if any, or why it is refused.
-func (d *decoder) convert(n *node) (*availabilityv1.Slot, *Delete, *fault) {
+// converted is what an entry holds: a slot, a deletion, an appointment, or
+// nothing of its own.
+type converted struct {
+	slot *availabilityv1.Slot
+	del  *Delete
+	appt *AppointmentEntry
+}
+
+// convert returns what n holds, or why it is refused.
+func (d *decoder) convert(n *node) (converted, *fault) {
+	var c converted
+	var f *fault
 	switch {
 	case n.err != nil:
-		return nil, nil, n.err
+		f = n.err
 	case n.method == "DELETE":
-		del, f := n.delete()
-		return nil, del, f
+		c.del, f = n.delete()
 	case n.typ == "Slot":
-		s, f := d.convertSlot(n)
-		return s, nil, f
+		c.slot, f = d.convertSlot(n)
+	case n.typ == "Appointment" && d.b.Type == TypeSearchset:
+		f = faultf(n.path(), IssueNotSupported,
+			"an Appointment in a searchset: send it in a transaction or batch Bundle, or POST it to [base]/Appointment")
+	case n.typ == "Appointment":
+		c.appt, f = d.convertAppointment(n)
 	}
-	return nil, nil, nil
+	if f != nil {
+		return converted{}, f
+	}
+	return c, nil
+}
+
+// duplicate refuses a slot or appointment whose vendor's id an earlier entry
+// of seen already has, and records it otherwise.
+func (c converted) duplicate(n *node, seen map[string]int) *fault {
+	var key, path string
+	switch {
+	case c.slot != nil:
+		key, path = "Slot/"+c.slot.GetExternalId(), n.path()+".id"
+	case c.appt != nil:
+		key, path = "Appointment/"+c.appt.Appointment.GetExternalId(), c.appt.keyPath
+	default:
+		return nil
+	}
+	if first, dup := seen[key]; dup {
+		typ, id, _ := strings.Cut(key, "/")
+		return faultf(path, IssueDuplicate, "%s %s already in entry[%d]", typ, q(id), first)
+	}
+	seen[key] = n.index
+	return nil
 }
 
 // entryError gives f its entry.
@@ -181,6 +229,9 @@ func (n *node) parseResource(raw json.RawMessage) *fault {
 	case "Location":
 		n.loc = new(locationResource)
 		target = n.loc
+	case "Appointment":
+		n.appt = new(appointmentResource)
+		target = n.appt
 	default:
 		return nil
 	}

@@ -12,6 +12,12 @@
 // pushed Bundle; SearchQuery builds the pull request sent to a vendor;
 // EncodeSearchset writes slots back as a vendor would answer.
 //
+// Vendors report the bookings made after a SAS orientation as Appointments
+// (profile FrAppointmentSAS), in a transaction or batch Bundle or one at a
+// time: DecodeAppointment reads one, EncodeAppointment writes it back as
+// stored. AppointmentEntry says how an Appointment names the orientation,
+// which the guide leaves out.
+//
 // The package does no I/O beyond the reader and writer it is given, and checks
 // only what the documents say: whether a professional exists, has opted out,
 // or whether a slot lies within the horizon is the service's business.

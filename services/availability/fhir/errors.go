@@ -65,6 +65,30 @@ func (e *EntryError) Error() string {
 	return fmt.Sprintf("entry[%d] (%s): %s: %s", e.Index, quoteCut(name), e.Path, e.Reason)
 }
 
+// ResourceError is a refused resource sent on its own, outside a Bundle, as
+// DecodeAppointment reads one.
+type ResourceError struct {
+	Resource string // "Appointment/{id}" when the resource has a type and an id
+	// Path is the FHIRPath of the element at fault, such as
+	// "Appointment.end"; "" when the request URL is at fault.
+	Path   string
+	Code   IssueCode
+	Reason string
+}
+
+// Error names the resource, the element and the reason, as in
+// `Appointment/a1: Appointment.end: "…" is not after start "…"`.
+func (e *ResourceError) Error() string {
+	msg := e.Reason
+	if e.Path != "" {
+		msg = e.Path + ": " + msg
+	}
+	if e.Resource != "" {
+		msg = quoteCut(e.Resource) + ": " + msg
+	}
+	return msg
+}
+
 // fault is an EntryError before it is given its entry.
 type fault struct {
 	path   string

@@ -50,8 +50,12 @@ func (d *decoder) scheduleOf(n *node) (practice, *fault) {
 }
 
 // unreadable is the fault of a slot whose supporting entry m is unreadable.
-func unreadable(m *node) *fault {
-	return faultf(m.err.path, m.err.code, "entry[%d], which the slot depends on, is unreadable: %s", m.index, m.err.reason)
+func unreadable(m *node) *fault { return unreadableFor(m, "slot") }
+
+// unreadableFor is the fault of a resource (what) whose supporting entry m
+// is unreadable.
+func unreadableFor(m *node, what string) *fault {
+	return faultf(m.err.path, m.err.code, "entry[%d], which the %s depends on, is unreadable: %s", m.index, what, m.err.reason)
 }
 
 // practiceOf resolves the Schedule m to a professional and a practice place.

@@ -44,8 +44,9 @@ type entryResponse struct {
 }
 
 type meta struct {
-	Profile  []string `json:"profile,omitempty"`
-	Security []coding `json:"security,omitempty"`
+	LastUpdated string   `json:"lastUpdated,omitempty"`
+	Profile     []string `json:"profile,omitempty"`
+	Security    []coding `json:"security,omitempty"`
 }
 
 type coding struct {
@@ -118,6 +119,23 @@ type locationResource struct {
 	Identifier           []identifier `json:"identifier,omitempty"`
 	Address              *address     `json:"address,omitempty"`
 	ManagingOrganization *reference   `json:"managingOrganization,omitempty"`
+}
+
+type appointmentResource struct {
+	head
+	Contained   []json.RawMessage `json:"contained,omitempty"`
+	Identifier  []identifier      `json:"identifier,omitempty"`
+	BasedOn     []reference       `json:"basedOn,omitempty"`
+	Status      string            `json:"status,omitempty"`
+	Start       string            `json:"start,omitempty"`
+	End         string            `json:"end,omitempty"`
+	Slot        []reference       `json:"slot,omitempty"`
+	Participant []participant     `json:"participant,omitempty"`
+}
+
+type participant struct {
+	Actor  *reference `json:"actor,omitempty"`
+	Status string     `json:"status,omitempty"`
 }
 
 type operationOutcome struct {

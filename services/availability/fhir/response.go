@@ -17,22 +17,29 @@ type Issue struct {
 
 // Outcome is what became of one entry of a pushed Bundle.
 type Outcome struct {
-	// Status is the HTTP status of the entry: 201 or 200 for a stored slot,
-	// 204 or 200 for a deletion, 200 for an entry that only supports slots,
-	// 4xx for a refused entry.
+	// Status is the HTTP status of the entry: 201 or 200 for a stored slot
+	// or appointment, 204 or 200 for a deletion, 200 for an entry that only
+	// supports slots, 4xx for a refused entry.
 	Status   int
-	Location string  // "Slot/{id}" of a stored slot, optional
+	Location string  // "Slot/{id}" or "Appointment/{id}" of a stored one, optional
 	Issues   []Issue // why the entry was refused; empty for a 2xx
 }
 
-// ErrorIssue describes err as an Issue: an *EntryError with its code and
-// path, ErrTooLarge as too-costly, ErrMalformed as structure, any other
-// error as processing.
+// ErrorIssue describes err as an Issue: an *EntryError or *ResourceError
+// with its code and path, ErrTooLarge as too-costly, ErrMalformed as
+// structure, any other error as processing.
 func ErrorIssue(err error) Issue {
 	var ee *EntryError
+	var re *ResourceError
 	switch {
 	case errors.As(err, &ee):
 		return Issue{Code: ee.Code, Diagnostics: ee.Error(), Expression: []string{ee.Path}}
+	case errors.As(err, &re):
+		is := Issue{Code: re.Code, Diagnostics: re.Error()}
+		if re.Path != "" {
+			is.Expression = []string{re.Path}
+		}
+		return is
 	case errors.Is(err, ErrTooLarge):
 		return Issue{Code: IssueTooCostly, Diagnostics: err.Error()}
 	case errors.Is(err, ErrMalformed):
@@ -44,8 +51,8 @@ func ErrorIssue(err error) Issue {
 
 // Outcomes returns one Outcome per entry of the decoded Bundle: 400 with the
 // issue for refused entries, 200 for entries that only support slots, and a
-// zero Status for slots and deletions, which the caller sets once it has
-// stored them.
+// zero Status for slots, deletions and appointments, which the caller sets
+// once it has stored them.
 func (r *Result) Outcomes() []Outcome {
 	out := make([]Outcome, r.Entries)
 	for i := range out {
@@ -56,6 +63,9 @@ func (r *Result) Outcomes() []Outcome {
 	}
 	for _, d := range r.Deletes {
 		out[d.Index] = Outcome{}
+	}
+	for _, a := range r.Appointments {
+		out[a.Index] = Outcome{}
 	}
 	for _, e := range r.Errors {
 		out[e.Index] = Outcome{Status: http.StatusBadRequest, Issues: []Issue{ErrorIssue(e)}}

@@ -5,11 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,18 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/test/bufconn"
-
-	availabilityv1 "github.com/sas-platform/sas/gen/sas/availability/v1"
 	"github.com/sas-platform/sas/services/availability/fhir"
-	"github.com/sas-platform/sas/services/availability/fhirapi"
-	"github.com/sas-platform/sas/services/availability/server"
 	"github.com/sas-platform/sas/services/availability/store"
-	"github.com/sas-platform/sas/services/platform/apierr"
 	"github.com/sas-platform/sas/services/platform/auth/authtest"
-	"github.com/sas-platform/sas/services/platform/pagetoken"
 	"github.com/sas-platform/sas/services/platform/sqlite"
 	"github.com/sas-platform/sas/services/platform/sqlite/sqlitetest"
 )
@@ -67,22 +54,8 @@ func shifted(t *testing.T, name string, now time.Time) []byte {
 func TestPushOfficialExamples(t *testing.T) {
 	now := time.Now()
 	db := store.New(sqlitetest.New(t, store.Migrations("sqlite")), sqlite.ClassifyError)
-	iss := authtest.New(t)
-	srv := server.New(db, pagetoken.NewRandom(time.Hour), server.Settings{}, nil, nil)
-	lis := bufconn.Listen(1 << 20)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s := grpc.NewServer(append(iss.ServerOptions(), grpc.ChainUnaryInterceptor(apierr.UnaryServerInterceptor(log)))...)
-	availabilityv1.RegisterAvailabilityServiceServer(s, srv)
-	go func() { _ = s.Serve(lis) }()
-	t.Cleanup(s.Stop)
-	conn, err := grpc.NewClient("passthrough:///bufnet", grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	web := httptest.NewServer(fhirapi.Handler(conn, iss.Verifier))
-	t.Cleanup(web.Close)
+	v := start(t, db)
+	iss, url := v.iss, v.url
 	token := iss.Token(authtest.Vendor("editeur"))
 
 	// Each example is a push of its own vendor: two of them describe the same
@@ -106,7 +79,7 @@ func TestPushOfficialExamples(t *testing.T) {
 				t.Fatal(err)
 			}
 			vendor := fmt.Sprintf("editeur-%d", i)
-			status, out := post(t, web.URL, iss.Token(authtest.Vendor(vendor)), body)
+			status, out := post(t, url, iss.Token(authtest.Vendor(vendor)), body)
 			if status != http.StatusOK {
 				t.Fatalf("status %d: %s", status, out)
 			}
@@ -141,35 +114,17 @@ func TestPushOfficialExamples(t *testing.T) {
 	// An unknown professional's slot is refused in its entry; garbage is one OperationOutcome.
 	body := shifted(t, "Bundle-ExampleBundlePSIndiv.json", now)
 	body = regexp.MustCompile(`810\d{9}`).ReplaceAll(body, []byte("899999999999"))
-	status, out := post(t, web.URL, token, body)
+	status, out := post(t, url, token, body)
 	if status != http.StatusOK || !strings.Contains(string(out), "UNKNOWN_PROFESSIONAL") && !strings.Contains(string(out), "not in the directory") {
 		t.Errorf("unknown professional: %d %s", status, out)
 	}
-	if status, out := post(t, web.URL, token, []byte(`{"resourceType":"Bundle","type":"searchset","entry":[{`)); status != http.StatusBadRequest || !strings.Contains(string(out), "OperationOutcome") {
+	if status, out := post(t, url, token, []byte(`{"resourceType":"Bundle","type":"searchset","entry":[{`)); status != http.StatusBadRequest || !strings.Contains(string(out), "OperationOutcome") {
 		t.Errorf("garbage: %d %s", status, out)
 	}
-	if status, _ := post(t, web.URL, "", body); status != http.StatusUnauthorized {
+	if status, _ := post(t, url, "", body); status != http.StatusUnauthorized {
 		t.Errorf("no token: %d", status)
 	}
-	if status, _ := post(t, web.URL, iss.Token(authtest.Service("x")), body); status != http.StatusForbidden {
+	if status, _ := post(t, url, iss.Token(authtest.Service("x")), body); status != http.StatusForbidden {
 		t.Errorf("not a vendor: %d", status)
 	}
-}
-
-func post(t *testing.T, url, token string, body []byte) (int, []byte) {
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/fhir+json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, out
 }

@@ -47,9 +47,12 @@ func restGateway(ctx context.Context, a *app.App, conn *grpc.ClientConn) (*http.
 // when no real issuer is configured (POST /dev/oidc/token with an e-mail
 // gives an ID token to exchange at /v1/token).
 func extraRoutes(a *app.App, conn *grpc.ClientConn) map[string]http.Handler {
+	vendors := fhirapi.Handler(conn, a.Verifier)
 	routes := map[string]http.Handler{
 		"/fhir/r4/Practitioner": regulators.FHIRHandler(conn),
-		"/fhir/r4":              fhirapi.Handler(conn, a.Verifier),
+		"/fhir/r4":              vendors,
+		"/fhir/r4/Appointment":  vendors,
+		"/fhir/r4/Appointment/": vendors,
 	}
 	if a.Accounts.OIDCIssuer == "" {
 		routes["/dev/oidc/"] = oidc.Dev().Handler("/dev/oidc", a.Accounts.OIDCClientID)
