@@ -28,7 +28,7 @@ import (
 // service, U every user role, * anyone (no token).
 var matrix = map[string]string{
 	"sas.accounts.v1.AuthService/IssueToken": "*", "sas.accounts.v1.AuthService/GetJwks": "*",
-	"sas.accounts.v1.AuthService/RotateSigningKey": "N",
+	"sas.accounts.v1.AuthService/RotateSigningKey": "N", "sas.accounts.v1.AuthService/IssueHandoffToken": "X",
 	"sas.accounts.v1.TerritoryService/ListRegions": "UVX", "sas.accounts.v1.TerritoryService/GetRegion": "UVX",
 	"sas.accounts.v1.TerritoryService/ListDepartements": "UVX", "sas.accounts.v1.TerritoryService/GetDepartement": "UVX",
 	"sas.accounts.v1.TerritoryService/ListTerritories": "UVX", "sas.accounts.v1.TerritoryService/GetTerritory": "UVX",
@@ -56,9 +56,9 @@ var matrix = map[string]string{
 	"sas.directory.v1.ImportService/ListImportRejections":      "N",
 	"sas.availability.v1.AvailabilityService/BatchUpsertSlots": "V", "sas.availability.v1.AvailabilityService/BatchDeleteSlots": "V",
 	"sas.availability.v1.AvailabilityService/ReplaceSlots": "V", "sas.availability.v1.AvailabilityService/CreateSlot": "PSD",
-	"sas.availability.v1.AvailabilityService/GetSlot": "PSDGNTV", "sas.availability.v1.AvailabilityService/ListSlots": "PSDNTV",
+	"sas.availability.v1.AvailabilityService/GetSlot": "PSDGNTVX", "sas.availability.v1.AvailabilityService/ListSlots": "PSDNTV",
 	"sas.availability.v1.AvailabilityService/UpdateSlot": "PSD", "sas.availability.v1.AvailabilityService/DeleteSlot": "PSD",
-	"sas.availability.v1.AvailabilityService/CreateRange": "PSD", "sas.availability.v1.AvailabilityService/GetRange": "PSDGNT",
+	"sas.availability.v1.AvailabilityService/CreateRange": "PSD", "sas.availability.v1.AvailabilityService/GetRange": "PSDGNTX",
 	"sas.availability.v1.AvailabilityService/ListRanges": "PSDNT", "sas.availability.v1.AvailabilityService/UpdateRange": "PSD",
 	"sas.availability.v1.AvailabilityService/DeleteRange": "PSD", "sas.availability.v1.AvailabilityService/ReserveRangePlace": "X",
 	"sas.availability.v1.AvailabilityService/WatchChanges":      "NX",
