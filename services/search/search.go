@@ -1,38 +1,126 @@
 // Package search is the search service: the geolocated slot search for
-// regulators over its own read model, cached in Redis, and the orientation
-// handoff. Its RPCs are built with issue 6; until then they answer
-// UNIMPLEMENTED saying so.
+// regulators over its own read model (fed by the directory and availability
+// change feeds), cached in Redis, and the orientation handoff.
 package search
 
 import (
 	"context"
+	"sync"
+	"time"
 
 	"google.golang.org/grpc"
 
+	accountsv1 "github.com/sas-platform/sas/gen/sas/accounts/v1"
+	availabilityv1 "github.com/sas-platform/sas/gen/sas/availability/v1"
 	searchv1 "github.com/sas-platform/sas/gen/sas/search/v1"
 	"github.com/sas-platform/sas/services/platform/app"
+	"github.com/sas-platform/sas/services/search/feed"
+	"github.com/sas-platform/sas/services/search/index"
+	"github.com/sas-platform/sas/services/search/orientation"
+	"github.com/sas-platform/sas/services/search/searchcache"
+	"github.com/sas-platform/sas/services/search/server"
 )
 
 // Service is the search service as a process hosts it. It opens the search
 // cache (Redis, or in process) at start, so that a wrong SAS_REDIS_URL stops
-// the start rather than the first search.
+// the start rather than the first search, and starts filling its read model
+// from the feeds; searches answer UNAVAILABLE until the first snapshots are in.
 func Service() app.Service {
-	svc := pending()
-	register := svc.Register
-	svc.Register = func(ctx context.Context, a *app.App, reg grpc.ServiceRegistrar) error {
-		if _, err := a.OpenCache(ctx); err != nil {
-			return err
-		}
-		return register(ctx, a, reg)
+	return app.Service{
+		Names:    []string{searchv1.SearchService_ServiceDesc.ServiceName, searchv1.OrientationService_ServiceDesc.ServiceName},
+		Register: register,
 	}
-	return svc
 }
 
-func pending() app.Service {
-	return app.Pending("the geolocated slot search and orientation come with issue 6",
-		func(reg grpc.ServiceRegistrar) {
-			searchv1.RegisterSearchServiceServer(reg, searchv1.UnimplementedSearchServiceServer{})
-			searchv1.RegisterOrientationServiceServer(reg, searchv1.UnimplementedOrientationServiceServer{})
+func register(ctx context.Context, a *app.App, reg grpc.ServiceRegistrar) error {
+	store, err := a.OpenCache(ctx)
+	if err != nil {
+		return err
+	}
+	meter := a.Telemetry.MeterProvider
+	cache, err := searchcache.New(searchcache.Config{Cache: store, Meter: meter, Log: a.Log})
+	if err != nil {
+		return err
+	}
+	directory, err := a.PeerConn(a.DirectoryAddr)
+	if err != nil {
+		return err
+	}
+	availability, err := a.PeerConn(a.AvailabilityAddr)
+	if err != nil {
+		return err
+	}
+	accounts, err := a.AccountsConn()
+	if err != nil {
+		return err
+	}
+	creds := grpc.PerRPCCredentials(a.ServiceCredentials(a.Name))
+	ref, err := index.LoadReference()
+	if err != nil {
+		return err
+	}
+	model, err := feed.New(feed.Config{
+		Directory: directory, Availability: availability, Accounts: accounts,
+		CallOptions: []grpc.CallOption{creds},
+		NewIndex:    func() (*index.Index, error) { return index.New(index.Options{Reference: ref, Sealer: a.Pages}) },
+		Changed: func(ctx context.Context, cells []index.Cell, all bool) {
+			if all {
+				cache.InvalidateAll(ctx)
+			} else {
+				cache.Invalidate(ctx, cells)
+			}
 		},
-		searchv1.SearchService_ServiceDesc.ServiceName, searchv1.OrientationService_ServiceDesc.ServiceName)
+		Log: a.Log, Meter: meter,
+	})
+	if err != nil {
+		return err
+	}
+	lookup := func(ctx context.Context, req *searchv1.SearchSlotsRequest, now time.Time, compute server.Compute) (*searchv1.SearchSlotsResponse, error) {
+		resp, _, err := cache.Search(ctx, req, now, searchcache.ComputeFunc(compute))
+		return resp, err
+	}
+	searchv1.RegisterSearchServiceServer(reg, server.New(model.Index, lookup, server.Settings{}))
+	db, err := a.OpenDB(ctx, "search", orientation.Migrations)
+	if err != nil {
+		return err
+	}
+	orientations := orientation.New(db.SQL, db.Classify)
+	searchv1.RegisterOrientationServiceServer(reg, orientation.NewServer(orientation.Config{
+		Store: orientations, Pages: a.Pages,
+		Availability: availabilityv1.NewAvailabilityServiceClient(availability),
+		Auth:         accountsv1.NewAuthServiceClient(accounts), Credentials: creds}))
+
+	// The feeds are streams on this very process's server when it hosts
+	// directory and availability: stop them first, or its graceful stop
+	// would wait for them.
+	bg, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	a.OnClose("search background", func(context.Context) error {
+		stop()
+		wg.Wait()
+		return nil
+	})
+	wg.Go(func() { model.Run(bg) })
+	wg.Go(func() { purge(bg, orientations, a) })
+	return nil
+}
+
+// purge drops expired slot holds and old idempotent answers, hourly.
+func purge(ctx context.Context, st *orientation.Store, a *app.App) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		now := time.Now()
+		if _, err := st.DropExpiredHolds(ctx, now); err != nil && ctx.Err() == nil {
+			a.Log.Error("drop expired slot holds", "err", err)
+		}
+		if _, err := st.ForgetRequests(ctx, now.Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			a.Log.Error("forget request ids", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

@@ -155,10 +155,10 @@ func apiCases() []apiCase {
 			rpc: func(ctx context.Context, c *grpc.ClientConn) (proto.Message, error) {
 				return directoryClient(c).BatchGetProfessionals(ctx, &directoryv1.BatchGetProfessionalsRequest{})
 			}},
-		{name: "search waits for issue 6", method: "POST", path: "/v1/slots:search", body: `{}`, code: codes.Unimplemented, status: 501,
-			message: "with issue 6",
+		{name: "orientations, bad filter", method: "GET", path: "/v1/orientations?filter=colour%3D%22red%22", code: codes.InvalidArgument, status: 400,
+			message: "colour",
 			rpc: func(ctx context.Context, c *grpc.ClientConn) (proto.Message, error) {
-				return searchv1.NewSearchServiceClient(c).SearchSlots(ctx, &searchv1.SearchSlotsRequest{})
+				return searchv1.NewOrientationServiceClient(c).ListOrientations(ctx, &searchv1.ListOrientationsRequest{Filter: `colour="red"`})
 			}},
 	}
 }

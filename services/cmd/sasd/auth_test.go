@@ -18,7 +18,7 @@ import (
 
 // devSignIn gets an ID token for email from sasd's development issuer and
 // exchanges it for an access token over REST, as a browser app would.
-func devSignIn(t *testing.T, p platform, email string) (string, int) {
+func devSignIn(t testing.TB, p platform, email string) (string, int) {
 	t.Helper()
 	resp, err := http.PostForm(p.rest+"/dev/oidc/token", url.Values{"email": {email}})
 	if err != nil {

@@ -147,7 +147,7 @@ func configurations(t *testing.T) map[string]func(t *testing.T) []string {
 }
 
 // restCall does an HTTP call and returns status, body and the request id header.
-func restCall(t *testing.T, method, url, body, token string) (int, []byte, string) {
+func restCall(t testing.TB, method, url, body, token string) (int, []byte, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {

@@ -1,0 +1,130 @@
+package searchcache
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/sas-platform/sas/services/platform/cache"
+	"github.com/sas-platform/sas/services/search/index"
+)
+
+// TestClosedRedis checks that searches answer, bypassing the cache, when
+// Redis is gone.
+func TestClosedRedis(t *testing.T) {
+	store := newRedis(t)
+	f := newFixture(t, store, Config{})
+	want, out := f.search(at(nantes))
+	wantOutcome(t, "first search", out, OutcomeMiss)
+	if err := store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, out := f.search(at(nantes))
+	wantOutcome(t, "search with Redis closed", out, OutcomeBypass)
+	wantEqual(t, want, got)
+	_, out = f.search(at(nantes))
+	wantOutcome(t, "next search within Retry", out, OutcomeBypass)
+	f.apply(func(w *index.Writer) { w.PutSlot(slotMsg("new", "p2", "s2", 2*time.Hour)) })
+	res, out := f.search(at(nantes))
+	wantOutcome(t, "search after a change", out, OutcomeBypass)
+	if !slotNames(res)["slots/new"] {
+		t.Errorf("new slot missing from %v", slotNames(res))
+	}
+}
+
+// TestRecovery checks that invalidations sent while the cache failed are
+// replayed before it serves a hit again: the entry written before the
+// failure is stale.
+func TestRecovery(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store cache.Cache) {
+		fl := &flaky{Cache: store}
+		f := newFixture(t, fl, Config{Retry: 5 * time.Millisecond})
+		f.search(at(nantes))
+		_, out := f.search(at(nantes))
+		wantOutcome(t, "before the failure", out, OutcomeHit)
+
+		fl.failing.Store(true)
+		_, out = f.search(at(nantes))
+		wantOutcome(t, "failing", out, OutcomeBypass)
+		f.apply(func(w *index.Writer) { w.PutSlot(slotMsg("new", "p2", "s2", 2*time.Hour)) })
+		res, out := f.search(at(nantes))
+		wantOutcome(t, "failing, after a change", out, OutcomeBypass)
+		if !slotNames(res)["slots/new"] {
+			t.Errorf("new slot missing from %v", slotNames(res))
+		}
+
+		fl.failing.Store(false)
+		fl.calls()
+		for out == OutcomeBypass {
+			waitFor(t, "Retry", func() bool { return !time.Now().Before(f.c.health.retryAtNow()) })
+			res, out = f.search(at(nantes))
+		}
+		wantOutcome(t, "first search after recovery", out, OutcomeMiss)
+		if !slotNames(res)["slots/new"] {
+			t.Errorf("stale answer after recovery: new slot missing from %v", slotNames(res))
+		}
+		if ops := fl.calls(); !slices.Equal(ops, []string{"invalidate", "get", "set"}) {
+			t.Errorf("calls after recovery = %v, want the replay first", ops)
+		}
+		_, out = f.search(at(nantes))
+		wantOutcome(t, "then", out, OutcomeHit)
+	})
+}
+
+// retryAtNow returns when the next probe may start.
+func (h *health) retryAtNow() time.Time {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.retryAt
+}
+
+// TestFailedProbe checks that a probe failing leaves the cache down, and
+// that a ping probes when nothing is to be replayed.
+func TestFailedProbe(t *testing.T) {
+	fl := &flaky{Cache: newRedis(t)}
+	f := newFixture(t, fl, Config{Retry: 5 * time.Millisecond})
+	fl.failing.Store(true)
+	_, out := f.search(at(nantes))
+	wantOutcome(t, "failing", out, OutcomeBypass)
+	waitFor(t, "Retry", func() bool { return !time.Now().Before(f.c.health.retryAtNow()) })
+	fl.calls()
+	_, out = f.search(at(nantes))
+	wantOutcome(t, "probe while failing", out, OutcomeBypass)
+	if ops := fl.calls(); !slices.Equal(ops, []string{"ping"}) {
+		t.Errorf("calls of a probe = %v, want a ping", ops)
+	}
+	_, out = f.search(at(nantes))
+	wantOutcome(t, "right after a failed probe", out, OutcomeBypass)
+	if ops := fl.calls(); len(ops) != 0 {
+		t.Errorf("calls within Retry = %v, want none", ops)
+	}
+	fl.failing.Store(false)
+	waitFor(t, "Retry", func() bool { return !time.Now().Before(f.c.health.retryAtNow()) })
+	_, out = f.search(at(nantes))
+	wantOutcome(t, "after recovery", out, OutcomeMiss)
+}
+
+// TestTooManyPending checks that beyond maxPending cells, everything is
+// invalidated on recovery.
+func TestTooManyPending(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store cache.Cache) {
+		fl := &flaky{Cache: store}
+		f := newFixture(t, fl, Config{Retry: 5 * time.Millisecond})
+		f.search(at(nantes))
+		fl.failing.Store(true)
+		f.search(at(nantes))
+		far := make([]index.Cell, 0, maxPending+1)
+		for i := range maxPending + 1 {
+			far = append(far, index.Cell{Lat: 100, Lon: int16(i)})
+		}
+		f.c.Invalidate(context.Background(), far)
+		fl.failing.Store(false)
+		out := OutcomeBypass
+		for out == OutcomeBypass {
+			waitFor(t, "Retry", func() bool { return !time.Now().Before(f.c.health.retryAtNow()) })
+			_, out = f.search(at(nantes))
+		}
+		wantOutcome(t, "after recovery", out, OutcomeMiss)
+	})
+}

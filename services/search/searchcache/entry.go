@@ -1,0 +1,127 @@
+package searchcache
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	searchv1 "github.com/sas-platform/sas/gen/sas/search/v1"
+	"github.com/sas-platform/sas/services/search/index"
+)
+
+// skew is how long an entry outlives its minute, for replicas whose clock
+// is a little behind; Invalidate covers the minutes either side of its own
+// for the same reason.
+const skew = 10 * time.Second
+
+// allTag names every entry of a minute, for InvalidateAll.
+const allTag = "all"
+
+// put stores res, the answer to q computed from a read of the index after
+// change since, tagged with the cells it covers. An entry is read only
+// during its minute, so it is kept until the minute is over (and skew),
+// within the TTL; its tags carry the minute too, so that a tag set holds
+// one minute's entries and expires with them instead of growing for as long
+// as its cells are searched and never changed.
+func (c *Cache) put(ctx context.Context, q query, res *searchv1.SearchSlotsResponse, since uint64) {
+	cells, ok := covered(res)
+	if !ok {
+		return
+	}
+	b, err := proto.Marshal(res)
+	if err != nil {
+		c.log.WarnContext(ctx, "search cache: encode entry", "error", err)
+		return
+	}
+	minute := minuteOf(q.at)
+	names := cellNames(cells, len(cells) > coarseAbove)
+	tags := make([]string, 0, len(names)+1)
+	for _, name := range names {
+		tags = append(tags, tagOf(name, minute))
+	}
+	tags = append(tags, tagOf(allTag, minute))
+	ttl := min(c.ttl, q.at.Add(time.Minute+skew).Sub(q.now))
+	if err = c.set(ctx, q.key, b, ttl, tags); err != nil {
+		c.failed(ctx, "set", err)
+	}
+	// A change applied while res was computed may have been invalidated
+	// before the Set landed: take the entry out again. A write that failed
+	// may have landed all the same.
+	if c.seen.overlaps(since, cells) {
+		if err == nil {
+			err = c.delete(ctx, q.key)
+		}
+		if err != nil {
+			c.deferCells(ctx, cells, false, err)
+		}
+	}
+}
+
+// covered returns the cells res depends on: those of the disc of its centre
+// and final radius (plus a metre, as the radius is truncated to an integer).
+func covered(res *searchv1.SearchSlotsResponse) ([]index.Cell, bool) {
+	centre := res.GetCentre()
+	if centre == nil {
+		return nil, false
+	}
+	p := index.Point{Lat: centre.GetLatitude(), Lon: centre.GetLongitude()}
+	return index.Cells(p, float64(res.GetRadiusMeters())+1), true
+}
+
+// coarseAbove is the number of cells beyond which an entry is tagged with
+// the 1° squares that hold its cells instead: a département search covers
+// up to 600 cells, and as many tags make its Set cost milliseconds of Redis
+// time, while a disc that large covers most of its squares anyway.
+// Invalidate drops the squares of its cells too.
+const coarseAbove = 32
+
+// cellNames returns the names of cells, or of their 1° squares ("d47:-2")
+// when coarse, without duplicates.
+func cellNames(cells []index.Cell, coarse bool) []string {
+	names := make([]string, 0, len(cells))
+	if !coarse {
+		for _, cell := range cells {
+			names = append(names, cell.String())
+		}
+		return names
+	}
+	seen := map[index.Cell]bool{}
+	for _, cell := range cells {
+		sq := index.Cell{Lat: floorTen(cell.Lat), Lon: floorTen(cell.Lon)}
+		if !seen[sq] {
+			seen[sq] = true
+			names = append(names, "d"+sq.String())
+		}
+	}
+	return names
+}
+
+// floorTen returns the floor of n / 10: tenths of degree to degrees.
+func floorTen(n int16) int16 {
+	if n < 0 {
+		return -((-n + 9) / 10)
+	}
+	return n / 10
+}
+
+// tagOf returns the tag of name ("488:23" or allTag) for the entries of
+// minute m.
+func tagOf(name string, m int64) string {
+	return name + "@" + strconv.FormatInt(m, 10)
+}
+
+// set stores one entry, within OpTimeout.
+func (c *Cache) set(ctx context.Context, key string, b []byte, ttl time.Duration, tags []string) error {
+	ctx, cancel := context.WithTimeout(ctx, c.opTime)
+	defer cancel()
+	return c.store.Set(ctx, key, b, ttl, tags...)
+}
+
+// delete removes one entry, within OpTimeout.
+func (c *Cache) delete(ctx context.Context, key string) error {
+	ctx, cancel := context.WithTimeout(ctx, c.opTime)
+	defer cancel()
+	return c.store.Delete(ctx, key)
+}
