@@ -43,8 +43,14 @@ go-test: ## Go tests of every module, with the race detector.
 	go test -race -count=1 -timeout 20m $(GO_PACKAGES)
 
 .PHONY: bench
-bench: ## Go benchmarks of every module.
-	go test -run '^$$' -bench . -benchmem -count 5 $(GO_PACKAGES)
+bench: ## Every issue's benchmarks and load runs on the national dataset (PostgreSQL, Redis); report in bench/results/.
+	bench/run
+
+.PHONY: faults
+faults: ## Fault runs on loopback (sasd killed, PostgreSQL and Redis restarted) with reconciliation; report in bench/results/.
+	go build -o $(BIN)/sasd ./services/cmd/sasd
+	mkdir -p bench/results
+	go run ./services/cmd/faults -sasd $(BIN)/sasd -o bench/results/faults-$$(date -u +%Y-%m-%d).md
 
 .PHONY: lint
 lint: tools proto-deps ## go vet, gofmt and buf lint.

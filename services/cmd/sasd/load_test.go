@@ -269,3 +269,34 @@ func BenchmarkRESTPush(b *testing.B) {
 		b.ReportMetric(float64(failed), "failed-batches")
 	}
 }
+
+// BenchmarkRESTGetProfessional reads professionals by national id through
+// REST at SAS_BENCH_RATE (default 500/s) from a directory of 20,000
+// (issue 3: p99 ≤ 2 ms).
+func BenchmarkRESTGetProfessional(b *testing.B) {
+	p, _ := startPostgres(b, "-demo-professionals", "20000")
+	var names []string
+	for token := ""; ; {
+		resp, err := directoryClient(p.conn).ListProfessionals(context.Background(), &directoryv1.ListProfessionalsRequest{PageSize: 1000, PageToken: token})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, pro := range resp.GetProfessionals() {
+			names = append(names, pro.GetName())
+		}
+		if token = resp.GetNextPageToken(); token == "" {
+			break
+		}
+	}
+	rate := 500.0
+	if r, err := strconv.ParseFloat(os.Getenv("SAS_BENCH_RATE"), 64); err == nil && r > 0 {
+		rate = r
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	for b.Loop() {
+		res := loadgen.Run(context.Background(), loadgen.Config{Rate: rate, Duration: loadDuration()}, func(_ context.Context, i int) error {
+			return call(client, "GET", p.rest+"/v1/"+names[i*7919%len(names)], p.token, nil, nil)
+		})
+		report(b, res)
+	}
+}
