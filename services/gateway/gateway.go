@@ -36,6 +36,9 @@ type Options struct {
 	// Extra routes served beside the API (path pattern of http.ServeMux →
 	// handler), e.g. sasd's development OIDC issuer.
 	Extra map[string]http.Handler
+	// MaxInFlight bounds the requests served at once; the excess gets 429
+	// at once (DefaultMaxInFlight when 0).
+	MaxInFlight int
 }
 
 // New returns the HTTP handler of the gateway: every service's REST routes,
@@ -64,7 +67,10 @@ func New(ctx context.Context, opts Options) (http.Handler, error) {
 		}
 		root = sm
 	}
-	h := accessLog(opts.Logger, root)
+	if opts.MaxInFlight <= 0 {
+		opts.MaxInFlight = DefaultMaxInFlight
+	}
+	h := accessLog(opts.Logger, limitInFlight(opts.MaxInFlight, root))
 	h = withRequestID(h)
 	return traced(h, opts), nil
 }

@@ -33,7 +33,7 @@ func sasd() app.Process {
 func restGateway(ctx context.Context, a *app.App, conn *grpc.ClientConn) (*http.Server, error) {
 	h, err := gateway.New(ctx, gateway.Options{
 		Logger: a.Log, Conn: conn, TracerProvider: a.Telemetry.TracerProvider,
-		MeterProvider: a.Telemetry.MeterProvider, Propagators: a.Telemetry.Propagators,
+		MeterProvider: a.Telemetry.MeterProvider, Propagators: a.Telemetry.Propagators, MaxInFlight: a.MaxInFlight,
 		Extra: extraRoutes(a, conn),
 	})
 	if err != nil {

@@ -20,8 +20,10 @@ type Settings struct {
 	PageTokenKey string
 	// DemoProfessionals is the size of the synthetic directory loaded into an empty store.
 	DemoProfessionals int
-	RPCTimeout        time.Duration
-	ShutdownTimeout   time.Duration
+	// MaxInFlight bounds the REST requests the gateway serves at once.
+	MaxInFlight     int
+	RPCTimeout      time.Duration
+	ShutdownTimeout time.Duration
 	// AccountsAddr is the accounts service's gRPC address; empty: this process.
 	AccountsAddr  string
 	ServiceSecret string
@@ -86,6 +88,7 @@ func (s *Settings) Declare(set *config.Set, http bool) {
 	set.String(&s.ServiceSecret, "service-secret", "SAS_SERVICE_SECRET", "", "shared secret with which the platform's services obtain service tokens from accounts; required with SAS_ACCOUNTS_ADDR. Empty: random at start (one process)")
 	s.Accounts.declare(set)
 	s.Availability.declare(set)
+	set.Int(&s.MaxInFlight, "max-in-flight", "SAS_MAX_IN_FLIGHT", 128, "REST requests the gateway serves at once; past it a request gets 429 at once instead of queueing behind the others")
 	set.Int(&s.DemoProfessionals, "demo-professionals", "SAS_DEMO_PROFESSIONALS", 0, "when the directory is empty at start, import a synthetic extraction of this many professionals (make run sets 5000). 0: none")
 	s.declareCommon(set)
 }

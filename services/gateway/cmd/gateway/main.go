@@ -46,14 +46,14 @@ func run(ctx context.Context, args []string) (err error) {
 	}
 	defer func() { err = errors.Join(err, a.Close()) }()
 	conn, err := grpcclient.Dial(target, grpcclient.Options{
-		TracerProvider: a.Telemetry.TracerProvider, MeterProvider: a.Telemetry.MeterProvider, Propagators: a.Telemetry.Propagators,
+		TracerProvider: a.Telemetry.TracerProvider, MeterProvider: a.Telemetry.MeterProvider, Propagators: a.Telemetry.Propagators, MaxInFlight: a.MaxInFlight,
 	})
 	if err != nil {
 		return fmt.Errorf("dial %s: %w", target, err)
 	}
 	defer conn.Close()
 	h, err := gateway.New(ctx, gateway.Options{Logger: a.Log, Conn: conn, TracerProvider: a.Telemetry.TracerProvider,
-		MeterProvider: a.Telemetry.MeterProvider, Propagators: a.Telemetry.Propagators})
+		MeterProvider: a.Telemetry.MeterProvider, Propagators: a.Telemetry.Propagators, MaxInFlight: a.MaxInFlight})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,40 @@
+package gateway
+
+import (
+	"net/http"
+	"strings"
+)
+
+// DefaultMaxInFlight is how many API requests the gateway serves at once
+// when Options.MaxInFlight is 0.
+const DefaultMaxInFlight = 128
+
+// overloadBody is the JSON status of a request refused for overload, as the
+// gateway writes gRPC errors (google.rpc.Status).
+const overloadBody = `{"code":8,"message":"too many requests under way: retry shortly","details":[` +
+	`{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"GATEWAY_OVERLOADED","domain":"sas.esante.gouv.fr"}]}`
+
+// limitInFlight refuses an API request at once with 429 when max are
+// already under way. Past saturation, a request that waits only adds to the
+// latency of all the others: refusing the excess at the door keeps the
+// answered ones fast and the goodput at the saturation rate. Probes are
+// never refused.
+func limitInFlight(max int, next http.Handler) http.Handler {
+	slots := make(chan struct{}, max)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || strings.HasPrefix(r.URL.Path, "/dev/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+			next.ServeHTTP(w, r)
+		default:
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			_, _ = w.Write([]byte(overloadBody))
+		}
+	})
+}
