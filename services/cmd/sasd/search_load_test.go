@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -34,6 +35,8 @@ import (
 // vendors, a regulator.
 type searchWorld struct {
 	p        platform
+	dbURL    string
+	pushed   []pushedSlot
 	regTok   string
 	pros     []located
 	vendors  []benchVendor
@@ -43,9 +46,13 @@ type searchWorld struct {
 }
 
 type located struct {
-	name     string
-	site     string
-	lat, lon float64
+	name, site, profession string
+	lat, lon               float64
+}
+
+type pushedSlot struct {
+	professional string
+	start        time.Time
 }
 
 type benchVendor struct{ name, token string }
@@ -67,9 +74,9 @@ func worldSize() (pros, slots int) {
 func newSearchWorld(b *testing.B) *searchWorld {
 	nPros, nSlots := worldSize()
 	t0 := time.Now()
-	p, _ := startPostgres(b, "-demo-professionals", strconv.Itoa(nPros))
+	p, dbURL := startPostgres(b, "-demo-professionals", strconv.Itoa(nPros))
 	ctx := context.Background()
-	w := &searchWorld{p: p}
+	w := &searchWorld{p: p, dbURL: dbURL}
 	b.Logf("directory of %d professionals imported in %s", nPros, time.Since(t0).Round(time.Second))
 
 	sites := map[string]*commonv1.GeoPoint{}
@@ -101,7 +108,8 @@ func newSearchWorld(b *testing.B) *searchWorld {
 		for _, pro := range resp.GetProfessionals() {
 			for _, a := range pro.GetActivities() {
 				if loc := sites[a.GetSite()]; loc != nil {
-					w.pros = append(w.pros, located{pro.GetName(), a.GetSite(), loc.GetLatitude(), loc.GetLongitude()})
+					w.pros = append(w.pros, located{name: pro.GetName(), site: a.GetSite(),
+						profession: strings.TrimPrefix(pro.GetProfession(), "professions/"), lat: loc.GetLatitude(), lon: loc.GetLongitude()})
 					break
 				}
 			}
@@ -212,7 +220,9 @@ func (w *searchWorld) pushSlots(b *testing.B, n int) {
 				break
 			}
 			// Professionals start at different hours, so that every window finds some.
-			batch = append(batch, w.slotAt(pro, k*3, start.Add(time.Duration(i%48)*time.Hour)))
+			slot := w.slotAt(pro, k*3, start.Add(time.Duration(i%48)*time.Hour))
+			batch = append(batch, slot)
+			w.pushed = append(w.pushed, pushedSlot{pro.name, slot.GetStartTime().AsTime()})
 			count++
 			if len(batch) == 500 {
 				jobs <- batch
@@ -392,6 +402,28 @@ func BenchmarkSearchLoad(b *testing.B) {
 		sort.Slice(fresh, func(i, j int) bool { return fresh[i] < fresh[j] })
 		b.Logf("freshness, push acknowledged → in search results (50 pushes): p50 %s p99 %s max %s",
 			fresh[len(fresh)/2].Round(time.Millisecond), fresh[len(fresh)*99/100].Round(time.Millisecond), slices.Max(fresh).Round(time.Millisecond))
+
+		// The same searches as single PostGIS queries over the same data.
+		gis := loadPostGIS(b, w.dbURL, w)
+		gisP50, gisP99 := gis.time(b, queries[:min(2000, len(queries))])
+		b.Logf("PostGIS, same mix, one query at a time: p50 %s p99 %s (platform REST miss p50 %s: %.1f×; hit p50 %s)",
+			gisP50.Round(time.Microsecond), gisP99.Round(time.Microsecond), miss.P50.Round(time.Microsecond),
+			float64(miss.P50)/float64(gisP50), hit.P50.Round(time.Microsecond))
+		paris := parisQueries(r, w, 300)
+		parisP50, parisP99 := gis.time(b, paris)
+		var parisLat []time.Duration
+		for _, q := range paris {
+			t0 := time.Now()
+			if err := w.restSearch(client, q); err != nil {
+				b.Fatal(err)
+			}
+			parisLat = append(parisLat, time.Since(t0))
+		}
+		slices.Sort(parisLat)
+		b.Logf("Paris 10 km, one at a time: PostGIS p50 %s p99 %s; platform REST miss p50 %s p99 %s",
+			parisP50.Round(time.Microsecond), parisP99.Round(time.Microsecond),
+			parisLat[len(parisLat)/2].Round(time.Microsecond), parisLat[len(parisLat)*99/100].Round(time.Microsecond))
+		b.ReportMetric(float64(gisP50)/1e6, "postgis-p50-ms")
 
 		b.ReportMetric(float64(miss.P50)/1e6, "miss-p50-ms")
 		b.ReportMetric(float64(miss.P99)/1e6, "miss-p99-ms")
