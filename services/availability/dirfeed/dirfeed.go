@@ -13,6 +13,9 @@ import (
 	"log/slog"
 	"time"
 
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -132,13 +135,25 @@ type batch struct {
 	pros  []store.Professional
 	sites []store.Site
 	token string
+	last  time.Time // commit time of the newest change, zero after a bookmark
 }
+
+// lagGauge is how far availability's copy of the directory is behind it.
+var lagGauge, _ = otel.Meter("github.com/sas-platform/sas/services/availability/dirfeed").Float64Gauge(
+	"sas.availability.feed.lag", metric.WithUnit("s"),
+	metric.WithDescription("Age of the last directory change applied by availability, 0 when caught up."))
 
 func (b *batch) size() int { return len(b.pros) + len(b.sites) }
 
 func (b *batch) add(m *directoryv1.WatchChangesResponse) {
 	if m.GetResumeToken() != "" {
 		b.token = m.GetResumeToken()
+	}
+	switch {
+	case m.GetType() == commonv1.ChangeType_CHANGE_TYPE_BOOKMARK:
+		b.last = time.Time{}
+	case m.GetChangeTime() != nil:
+		b.last = m.GetChangeTime().AsTime()
 	}
 	if m.GetType() != commonv1.ChangeType_CHANGE_TYPE_UPSERTED {
 		return
@@ -167,6 +182,11 @@ func (b *batch) apply(ctx context.Context, st *store.DB) error {
 	if _, err := st.ApplyDirectory(ctx, b.pros, b.sites, b.token); err != nil {
 		return err
 	}
+	lag := 0.0
+	if !b.last.IsZero() {
+		lag = max(0, time.Since(b.last).Seconds())
+	}
+	lagGauge.Record(ctx, lag, metric.WithAttributes(attribute.String("feed", "directory")))
 	b.pros, b.sites = b.pros[:0], b.sites[:0]
 	return nil
 }

@@ -42,7 +42,9 @@ func (s *Server) BatchUpsertSlots(ctx context.Context, req *availabilityv1.Batch
 		if err != nil {
 			return nil, err
 		}
-		return out.(*availabilityv1.BatchUpsertSlotsResponse), nil
+		resp := out.(*availabilityv1.BatchUpsertSlotsResponse)
+		countPush(ctx, vendor, int(resp.GetStoredCount()), len(resp.GetErrors()))
+		return resp, nil
 	})
 }
 

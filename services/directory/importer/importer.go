@@ -49,6 +49,7 @@ const progressEvery = 50_000
 // state. It returns an error only when it could not record the outcome.
 func (im *Importer) Run(ctx context.Context, job *directoryv1.Import, file io.ReadSeeker, progress Progress) error {
 	report := func() {
+		record(ctx, job)
 		if progress != nil {
 			progress(proto.Clone(job).(*directoryv1.Import))
 		}
@@ -67,6 +68,7 @@ func (im *Importer) Run(ctx context.Context, job *directoryv1.Import, file io.Re
 		job.State, job.Error = directoryv1.Import_STATE_FAILED, "internal error: the directory is unchanged; run the import again"
 		im.log.ErrorContext(ctx, "import failed", "import", job.Name, "error", outcome)
 	}
+	record(ctx, job)
 	return im.store.SaveImport(context.WithoutCancel(ctx), job)
 }
 
