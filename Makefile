@@ -36,7 +36,12 @@ run: ## Build and start the whole platform (sasd) on embedded defaults with demo
 	$(BIN)/sasd -demo-professionals 5000
 
 .PHONY: test
-test: lint breaking check-generated go-test ## Every check: vet, buf lint, buf breaking, gen/ freshness, all tests with -race on SQLite, PostgreSQL, Redis and in-process cache.
+test: lint breaking check-generated deploy-check go-test ## Every check: vet, buf lint, buf breaking, gen/ freshness, all tests with -race on SQLite, PostgreSQL, Redis and in-process cache.
+
+.PHONY: deploy-check
+deploy-check: ## Validate deploy/ offline: Kubernetes manifests (strict API types, Pod Security, network policies vs the design), Compose, Dockerfiles (BuildKit lint), alert rules, dashboard, metric catalogue.
+	@unformatted=$$(gofmt -l deploy/check); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	cd deploy/check && GOWORK=off go vet ./... && GOWORK=off go test -count=1 ./... && GOWORK=off go run .
 
 .PHONY: go-test
 go-test: ## Go tests of every module, with the race detector.

@@ -88,7 +88,6 @@ func (s *Settings) Declare(set *config.Set, http bool) {
 	set.String(&s.ServiceSecret, "service-secret", "SAS_SERVICE_SECRET", "", "shared secret with which the platform's services obtain service tokens from accounts; required with SAS_ACCOUNTS_ADDR. Empty: random at start (one process)")
 	s.Accounts.declare(set)
 	s.Availability.declare(set)
-	set.Int(&s.MaxInFlight, "max-in-flight", "SAS_MAX_IN_FLIGHT", 128, "REST requests the gateway serves at once; past it a request gets 429 at once instead of queueing behind the others")
 	set.Int(&s.DemoProfessionals, "demo-professionals", "SAS_DEMO_PROFESSIONALS", 0, "when the directory is empty at start, import a synthetic extraction of this many professionals (make run sets 5000). 0: none")
 	s.declareCommon(set)
 }
@@ -101,6 +100,7 @@ func (s *Settings) DeclareGateway(set *config.Set) {
 
 func (s *Settings) declareHTTP(set *config.Set) {
 	set.String(&s.HTTPAddr, "http-addr", "SAS_HTTP_ADDR", ":8080", "REST gateway listen address")
+	set.Int(&s.MaxInFlight, "max-in-flight", "SAS_MAX_IN_FLIGHT", 128, "REST requests the gateway serves at once; past it a request gets 429 at once instead of queueing behind the others")
 }
 
 func (s *Settings) declareCommon(set *config.Set) {
