@@ -245,3 +245,20 @@ func TestBadSettingsStopTheStart(t *testing.T) {
 		})
 	}
 }
+
+// TestMigrateOnly: -migrate-only migrates every store and exits without
+// serving; the stores are then there for a normal start.
+func TestMigrateOnly(t *testing.T) {
+	dir := t.TempDir()
+	var out strings.Builder
+	err := sasd().Run(context.Background(), []string{"-migrate-only", "-data-dir", dir, "-grpc-addr", "127.0.0.1:0", "-http-addr", "127.0.0.1:0", "-log-level", "warn"},
+		app.IO{Getenv: func(string) string { return "" }, Stdout: &out, Stderr: io.Discard})
+	if err != nil || !strings.Contains(out.String(), "stores migrated") {
+		t.Fatalf("migrate-only: %v, %q", err, out.String())
+	}
+	for _, db := range []string{"accounts.db", "directory.db", "availability.db", "search.db"} {
+		if _, err := os.Stat(filepath.Join(dir, db)); err != nil {
+			t.Errorf("%s not created: %v", db, err)
+		}
+	}
+}

@@ -88,6 +88,12 @@ func (p Process) serve(ctx context.Context, a *App, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if a.MigrateOnly {
+		// Registering opened and migrated every store; the stores close
+		// with the process.
+		fmt.Fprintln(stdout, "stores migrated")
+		return nil
+	}
 	tcp, err := net.Listen("tcp", a.GRPCAddr)
 	if err != nil {
 		return fmt.Errorf("listen gRPC: %w", err)
