@@ -123,6 +123,11 @@ func newSearchWorld(b *testing.B) *searchWorld {
 			b.Fatal(err)
 		}
 		for _, pro := range resp.GetProfessionals() {
+			// Slots pushed without a place go to the professional's only
+			// site: professionals of several sites are left out.
+			if len(pro.GetActivities()) != 1 {
+				continue
+			}
 			for _, a := range pro.GetActivities() {
 				if loc := sites[a.GetSite()]; loc != nil {
 					w.pros = append(w.pros, located{name: pro.GetName(), site: a.GetSite(),
