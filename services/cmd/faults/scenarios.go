@@ -13,6 +13,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
 // result is one scenario's figures; checks must all hold.
@@ -196,6 +197,11 @@ func searchReconcile(ctx context.Context, w *world, _ time.Duration) result {
 	n := min(200, len(w.pros))
 	first := int(round*37) % len(w.pros)
 	slots := w.batch(round, first, n)
+	// Within the default search window: in three hours.
+	at := time.Now().Add(3 * time.Hour).Truncate(time.Minute)
+	for _, s := range slots {
+		s.StartTime, s.EndTime = timestamppb.New(at), timestamppb.New(at.Add(20*time.Minute))
+	}
 	if acked, _, err := w.pushOnce(ctx, 0, slots, ""); err != nil || acked != n {
 		return result{err: fmt.Errorf("push: %d acknowledged, %v", acked, err)}
 	}
@@ -219,7 +225,7 @@ func searchReconcile(ctx context.Context, w *world, _ time.Duration) result {
 	deadline := time.Now().Add(2 * time.Minute)
 	for k, s := range slots {
 		for {
-			resp, err := w.search(ctx, (first+k)%len(w.pros))
+			resp, err := w.searchAt(ctx, w.pros[(first+k)%len(w.pros)])
 			if status.Code(err) == codes.Unavailable && time.Now().Before(deadline) {
 				unavailable++
 				time.Sleep(100 * time.Millisecond)

@@ -275,3 +275,11 @@ func (w *world) deleteOnce(ctx context.Context, v int, ids []string) (int, error
 		Parent: w.vendors[v].name, ExternalIds: ids})
 	return int(resp.GetDeletedCount()), err
 }
+
+// searchAt searches 1 km around a professional's site, where it comes first.
+func (w *world) searchAt(ctx context.Context, p pro) (*searchv1.SearchSlotsResponse, error) {
+	ctx, cancel := context.WithTimeout(auth.WithBearer(ctx, w.reg), 5*time.Second)
+	defer cancel()
+	return searchv1.NewSearchServiceClient(w.conn).SearchSlots(ctx, &searchv1.SearchSlotsRequest{
+		Location: &searchv1.SearchSlotsRequest_Point{Point: p.at}, RadiusMeters: 1000, PageSize: 100})
+}

@@ -5,9 +5,14 @@ package apierr
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
+	"strings"
+	"syscall"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
@@ -101,6 +106,9 @@ func FromError(ctx context.Context, log *slog.Logger, method string, err error) 
 		return Reason(codes.FailedPrecondition, "FAILED_PRECONDITION", "a resource it depends on is missing or still in use", nil)
 	case errors.Is(err, store.ErrRetry):
 		return status.Error(codes.Unavailable, "temporary conflict, retry")
+	case databaseAway(err):
+		log.WarnContext(ctx, "database unavailable", "method", method, "error", err)
+		return status.Error(codes.Unavailable, "the database is restarting or unreachable: retry (with the same request_id for a write)")
 	}
 	log.ErrorContext(ctx, "internal error", "method", method, "error", err)
 	return status.Error(codes.Internal, "internal error")
@@ -119,4 +127,27 @@ func StreamServerInterceptor(log *slog.Logger) grpc.StreamServerInterceptor {
 	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
 		return FromError(ss.Context(), log, info.FullMethod, h(srv, ss))
 	}
+}
+
+// databaseAway reports an error of a database connection that broke or could
+// not be made (a restart, a failover): UNAVAILABLE, which clients retry,
+// rather than INTERNAL. A write that was committed before its connection
+// broke is answered from its request id on the retry.
+func databaseAway(err error) bool {
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	// PostgreSQL: connection exceptions (class 08) and shutdowns (57P01-03).
+	var coded interface{ SQLState() string }
+	if errors.As(err, &coded) {
+		c := coded.SQLState()
+		return strings.HasPrefix(c, "08") || c == "57P01" || c == "57P02" || c == "57P03"
+	}
+	var retry interface{ SafeToRetry() bool }
+	if errors.As(err, &retry) && retry.SafeToRetry() {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne)
 }

@@ -1,6 +1,10 @@
 package apierr
 
 import (
+	"database/sql/driver"
+	"net"
+	"syscall"
+
 	"context"
 	"errors"
 	"fmt"
@@ -71,5 +75,29 @@ func TestRoadmapExplainsOnlyItsServices(t *testing.T) {
 	}
 	if got := r.explain("/sas.x.v1.XService/Get", NotFound("x")); status.Code(got) != codes.NotFound {
 		t.Errorf("a non-UNIMPLEMENTED error changed: %v", got)
+	}
+}
+
+type sqlStateError string
+
+func (e sqlStateError) Error() string    { return "pg: " + string(e) }
+func (e sqlStateError) SQLState() string { return string(e) }
+
+// TestDatabaseAwayIsUnavailable: a database restarting or unreachable is
+// UNAVAILABLE (clients retry), a constraint error stays what it is.
+func TestDatabaseAwayIsUnavailable(t *testing.T) {
+	log := slog.New(slog.DiscardHandler)
+	for _, err := range []error{
+		fmt.Errorf("insert: %w", sqlStateError("57P01")), // admin shutdown
+		fmt.Errorf("query: %w", sqlStateError("08006")),  // connection failure
+		fmt.Errorf("dial: %w", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}),
+		fmt.Errorf("exec: %w", driver.ErrBadConn),
+	} {
+		if got := status.Code(FromError(context.Background(), log, "/m", err)); got != codes.Unavailable {
+			t.Errorf("%v: %v, want UNAVAILABLE", err, got)
+		}
+	}
+	if got := status.Code(FromError(context.Background(), log, "/m", sqlStateError("42601"))); got != codes.Internal {
+		t.Errorf("syntax error: %v, want INTERNAL", got)
 	}
 }
