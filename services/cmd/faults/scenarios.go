@@ -202,8 +202,8 @@ func searchReconcile(ctx context.Context, w *world, _ time.Duration) result {
 	for _, s := range slots {
 		s.StartTime, s.EndTime = timestamppb.New(at), timestamppb.New(at.Add(20*time.Minute))
 	}
-	if acked, _, err := w.pushOnce(ctx, 0, slots, ""); err != nil || acked != n {
-		return result{err: fmt.Errorf("push: %d acknowledged, %v", acked, err)}
+	if acked, refused, err := w.pushOnce(ctx, 4, slots, ""); err != nil || acked != n {
+		return result{err: fmt.Errorf("push: %d acknowledged, %d refused, %v", acked, refused, err)}
 	}
 	gone := map[string]bool{}
 	var del []string
@@ -211,7 +211,7 @@ func searchReconcile(ctx context.Context, w *world, _ time.Duration) result {
 		del = append(del, s.GetExternalId())
 		gone[s.GetProfessional()] = true
 	}
-	if err := w.deleteSlots(ctx, 0, del); err != nil {
+	if err := w.deleteSlots(ctx, 4, del); err != nil {
 		return result{err: err}
 	}
 	t0 := time.Now()

@@ -53,7 +53,7 @@ func newWorld(ctx context.Context, p *platform) (*world, error) {
 		return nil, err
 	}
 	actx := auth.WithBearer(ctx, w.admin)
-	for i := range 4 {
+	for i := range 5 { // the fifth pushes the slots the search reconciliation checks
 		v, err := accountsv1.NewVendorServiceClient(conn).CreateVendor(actx, &accountsv1.CreateVendorRequest{
 			VendorId: fmt.Sprintf("faults-%d", i), Vendor: &accountsv1.Vendor{DisplayName: "Faults", Enabled: true, PushRateLimit: 1_000_000}})
 		if err != nil {
@@ -177,7 +177,7 @@ func (w *world) pushLoad(ctx context.Context, d time.Duration, during func()) pu
 	var mu sync.Mutex
 	end := time.Now().Add(d)
 	var wg sync.WaitGroup
-	for v := range w.vendors {
+	for v := range w.vendors[:4] {
 		mu.Lock()
 		st.acked[v] = map[string]bool{}
 		mu.Unlock()
