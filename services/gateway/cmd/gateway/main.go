@@ -46,7 +46,7 @@ func run(ctx context.Context, args []string) (err error) {
 	}
 	defer func() { err = errors.Join(err, a.Close()) }()
 	conn, err := grpcclient.Dial(target, grpcclient.Options{
-		TracerProvider: a.Telemetry.TracerProvider, MeterProvider: a.Telemetry.MeterProvider, Propagators: a.Telemetry.Propagators, MaxInFlight: a.MaxInFlight,
+		TracerProvider: a.Telemetry.TracerProvider, MeterProvider: a.Telemetry.MeterProvider, Propagators: a.Telemetry.Propagators,
 	})
 	if err != nil {
 		return fmt.Errorf("dial %s: %w", target, err)
