@@ -27,6 +27,10 @@ type Options struct {
 	// (in sasd: an in-memory or unix-socket connection to the local server, so
 	// every gRPC interceptor — auth, audit, limits — runs on REST too).
 	Conn *grpc.ClientConn
+	// Conns, when set, calls a platform service (Accounts, Directory,
+	// Availability, Search) on a connection of its own, the services being
+	// deployed apart; the others go to Conn.
+	Conns map[string]*grpc.ClientConn
 	// TracerProvider traces HTTP requests; the global provider when nil.
 	TracerProvider trace.TracerProvider
 	// MeterProvider records HTTP metrics; the global provider when nil.
@@ -52,7 +56,7 @@ func New(ctx context.Context, opts Options) (http.Handler, error) {
 		opts.Logger = slog.Default()
 	}
 	mux := newMux()
-	if err := register(ctx, mux, opts.Conn); err != nil {
+	if err := register(ctx, mux, opts.Conn, opts.Conns); err != nil {
 		return nil, fmt.Errorf("register services: %w", err)
 	}
 	if err := handleProbes(mux, opts.Conn); err != nil {

@@ -14,31 +14,55 @@ import (
 // registerFunc registers the REST handlers of one service.
 type registerFunc func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error
 
-// services returns the register function of every service.
-func services() []registerFunc {
-	return []registerFunc{
-		accountsv1.RegisterTerritoryServiceHandler,
-		accountsv1.RegisterAccountServiceHandler,
-		accountsv1.RegisterDelegationServiceHandler,
-		accountsv1.RegisterVendorServiceHandler,
-		accountsv1.RegisterAuthServiceHandler,
-		accountsv1.RegisterAuditServiceHandler,
-		accountsv1.RegisterRegulatorServiceHandler,
-		directoryv1.RegisterDirectoryServiceHandler,
-		directoryv1.RegisterImportServiceHandler,
-		availabilityv1.RegisterAvailabilityServiceHandler,
-		availabilityv1.RegisterParticipationServiceHandler,
-		availabilityv1.RegisterAppointmentServiceHandler,
-		searchv1.RegisterSearchServiceHandler,
-		searchv1.RegisterOrientationServiceHandler,
+// The platform's services, as Options.Conns names them.
+const (
+	Accounts     = "accounts"
+	Directory    = "directory"
+	Availability = "availability"
+	Search       = "search"
+)
+
+// services returns the register function of every gRPC service, by the
+// platform service that hosts it.
+func services() map[string][]registerFunc {
+	return map[string][]registerFunc{
+		Accounts: {
+			accountsv1.RegisterTerritoryServiceHandler,
+			accountsv1.RegisterAccountServiceHandler,
+			accountsv1.RegisterDelegationServiceHandler,
+			accountsv1.RegisterVendorServiceHandler,
+			accountsv1.RegisterAuthServiceHandler,
+			accountsv1.RegisterAuditServiceHandler,
+			accountsv1.RegisterRegulatorServiceHandler,
+		},
+		Directory: {
+			directoryv1.RegisterDirectoryServiceHandler,
+			directoryv1.RegisterImportServiceHandler,
+		},
+		Availability: {
+			availabilityv1.RegisterAvailabilityServiceHandler,
+			availabilityv1.RegisterParticipationServiceHandler,
+			availabilityv1.RegisterAppointmentServiceHandler,
+		},
+		Search: {
+			searchv1.RegisterSearchServiceHandler,
+			searchv1.RegisterOrientationServiceHandler,
+		},
 	}
 }
 
-// register adds the REST handlers of every service to mux, calling conn.
-func register(ctx context.Context, mux *runtime.ServeMux, conn *grpc.ClientConn) error {
-	for _, fn := range services() {
-		if err := fn(ctx, mux, conn); err != nil {
-			return err
+// register adds the REST handlers of every service to mux, calling each
+// platform service on its own connection of conns, else on conn.
+func register(ctx context.Context, mux *runtime.ServeMux, conn *grpc.ClientConn, conns map[string]*grpc.ClientConn) error {
+	for svc, fns := range services() {
+		c := conns[svc]
+		if c == nil {
+			c = conn
+		}
+		for _, fn := range fns {
+			if err := fn(ctx, mux, c); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

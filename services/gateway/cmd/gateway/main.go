@@ -12,6 +12,8 @@ import (
 	"os/signal"
 	"syscall"
 
+	"google.golang.org/grpc"
+
 	"github.com/sas-platform/sas/services/gateway"
 	"github.com/sas-platform/sas/services/platform/app"
 	"github.com/sas-platform/sas/services/platform/config"
@@ -34,6 +36,13 @@ func run(ctx context.Context, args []string) (err error) {
 	set := config.New("gateway", os.Getenv)
 	s.DeclareGateway(set)
 	set.String(&target, "grpc-target", "SAS_GRPC_TARGET", "dns:///localhost:9090", "gRPC server the gateway calls (dns:/// for client-side balancing over a headless service)")
+	// Services deployed apart each have their address; empty: SAS_GRPC_TARGET.
+	targets := map[string]*string{gateway.Accounts: new(string), gateway.Directory: new(string),
+		gateway.Availability: new(string), gateway.Search: new(string)}
+	set.String(targets[gateway.Accounts], "accounts-addr", "SAS_ACCOUNTS_ADDR", "", "gRPC address of the accounts service. Empty: SAS_GRPC_TARGET")
+	set.String(targets[gateway.Directory], "directory-addr", "SAS_DIRECTORY_ADDR", "", "gRPC address of the directory service. Empty: SAS_GRPC_TARGET")
+	set.String(targets[gateway.Availability], "availability-addr", "SAS_AVAILABILITY_ADDR", "", "gRPC address of the availability service. Empty: SAS_GRPC_TARGET")
+	set.String(targets[gateway.Search], "search-addr", "SAS_SEARCH_ADDR", "", "gRPC address of the search service. Empty: SAS_GRPC_TARGET")
 	if err := set.Parse(args); errors.Is(err, flag.ErrHelp) {
 		set.Usage(os.Stdout)
 		return nil
@@ -45,14 +54,29 @@ func run(ctx context.Context, args []string) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, a.Close()) }()
-	conn, err := grpcclient.Dial(target, grpcclient.Options{
-		TracerProvider: a.Telemetry.TracerProvider, MeterProvider: a.Telemetry.MeterProvider, Propagators: a.Telemetry.Propagators,
-	})
-	if err != nil {
-		return fmt.Errorf("dial %s: %w", target, err)
+	dial := func(target string) (*grpc.ClientConn, error) {
+		conn, err := grpcclient.Dial(target, grpcclient.Options{
+			TracerProvider: a.Telemetry.TracerProvider, MeterProvider: a.Telemetry.MeterProvider, Propagators: a.Telemetry.Propagators,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("dial %s: %w", target, err)
+		}
+		a.OnClose("connection to "+target, func(context.Context) error { return conn.Close() })
+		return conn, nil
 	}
-	defer conn.Close()
-	h, err := gateway.New(ctx, gateway.Options{Logger: a.Log, Conn: conn, TracerProvider: a.Telemetry.TracerProvider,
+	conn, err := dial(target)
+	if err != nil {
+		return err
+	}
+	conns := map[string]*grpc.ClientConn{}
+	for svc, t := range targets {
+		if *t != "" {
+			if conns[svc], err = dial(*t); err != nil {
+				return err
+			}
+		}
+	}
+	h, err := gateway.New(ctx, gateway.Options{Logger: a.Log, Conn: conn, Conns: conns, TracerProvider: a.Telemetry.TracerProvider,
 		MeterProvider: a.Telemetry.MeterProvider, Propagators: a.Telemetry.Propagators, MaxInFlight: a.MaxInFlight})
 	if err != nil {
 		return err
