@@ -56,9 +56,15 @@ func Service() app.Service {
 			if err != nil {
 				return err
 			}
+			// National ids are checked against the directory: this process's
+			// own when SAS_DIRECTORY_ADDR is empty, else the one deployed apart.
+			directory, err := a.PeerConn(a.DirectoryAddr)
+			if err != nil {
+				return err
+			}
 			svc, err := New(ctx, Config{DB: db.SQL, Classify: db.Classify, Pages: a.Pages, Audit: a.Audit,
 				Settings: a.Settings.Accounts, ServiceSecret: a.ServiceSecret,
-				Directory: directoryCheck{conn: a.Self(), creds: a.ServiceCredentials(a.Name)}})
+				Directory: directoryCheck{conn: directory, creds: a.ServiceCredentials(a.Name)}})
 			if err != nil {
 				return err
 			}
