@@ -16,10 +16,10 @@ var foldings = map[rune]string{
 	'œ': "oe", 'æ': "ae", 'ß': "ss",
 }
 
-// fold returns name lowercased, without accents, its words made of letters
+// FoldName returns name lowercased, without accents, its words made of letters
 // and digits only and separated by one space: "L'Haÿ-les-Roses" and
 // "l hay les roses" both give "l hay les roses".
-func fold(name string) string {
+func FoldName(name string) string {
 	var b strings.Builder
 	b.Grow(len(name))
 	space := false

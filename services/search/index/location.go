@@ -63,7 +63,7 @@ func (r *Reference) locate(req *searchv1.SearchSlotsRequest) (place, error) {
 // named returns the commune of a name, matched without case, accents or
 // punctuation; former communes count only when no commune in force matches.
 func (p *places) named(name string) (*commune, error) {
-	key := fold(name)
+	key := FoldName(name)
 	list := p.byName[key]
 	if len(list) == 0 {
 		list = p.byFormer[key]

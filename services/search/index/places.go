@@ -194,7 +194,7 @@ func (b *placeBuilder) finish() *places {
 			b.place(c)
 		}
 		i := b.append(c)
-		p.byFormer[fold(c.name)] = append(p.byFormer[fold(c.name)], i)
+		p.byFormer[FoldName(c.name)] = append(p.byFormer[FoldName(c.name)], i)
 	}
 	for _, code := range slices.Sorted(maps.Keys(b.cities)) {
 		p.byInsee[code] = b.append(b.city(code, b.cities[code]))
@@ -204,7 +204,7 @@ func (b *placeBuilder) finish() *places {
 		if c.kind == kindFormer {
 			continue
 		}
-		p.byName[fold(c.name)] = append(p.byName[fold(c.name)], i)
+		p.byName[FoldName(c.name)] = append(p.byName[FoldName(c.name)], i)
 		if c.kind != kindCity {
 			p.near[CellOf(c.point)] = append(p.near[CellOf(c.point)], i)
 		}

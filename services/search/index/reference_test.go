@@ -147,8 +147,8 @@ func TestFold(t *testing.T) {
 	for in, want := range map[string]string{
 		"L'Haÿ-les-Roses": "l hay les roses", "  SAINT--Étienne ": "saint etienne", "Œuilly": "oeuilly",
 	} {
-		if got := fold(in); got != want {
-			t.Errorf("fold(%q) = %q, want %q", in, got, want)
+		if got := FoldName(in); got != want {
+			t.Errorf("FoldName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	commonv1 "github.com/sas-platform/sas/gen/sas/common/v1"
 	searchv1 "github.com/sas-platform/sas/gen/sas/search/v1"
+	"github.com/sas-platform/sas/services/search/index"
 )
 
 // keyPrefix versions the keys: a change of Normalize or of the stored format
@@ -101,7 +102,7 @@ func normalizeLocation(norm *searchv1.SearchSlotsRequest) {
 	case *searchv1.SearchSlotsRequest_PostalCode:
 		loc.PostalCode = strings.TrimSpace(loc.PostalCode)
 	case *searchv1.SearchSlotsRequest_CommuneName:
-		loc.CommuneName = fold(loc.CommuneName)
+		loc.CommuneName = index.FoldName(loc.CommuneName)
 	case *searchv1.SearchSlotsRequest_Departement:
 		loc.Departement = strings.TrimSpace(loc.Departement)
 	}

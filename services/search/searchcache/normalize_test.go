@@ -12,6 +12,7 @@ import (
 
 	commonv1 "github.com/sas-platform/sas/gen/sas/common/v1"
 	searchv1 "github.com/sas-platform/sas/gen/sas/search/v1"
+	"github.com/sas-platform/sas/services/search/index"
 )
 
 // point returns the location of a search around (lat, lon).
@@ -136,8 +137,8 @@ func TestFold(t *testing.T) {
 	for in, want := range map[string]string{
 		"L'Haÿ-les-Roses": "l hay les roses", "  SAINT-ÉTIENNE ": "saint etienne", "Œuilly": "oeuilly", "": "",
 	} {
-		if got := fold(in); got != want {
-			t.Errorf("fold(%q) = %q, want %q", in, got, want)
+		if got := index.FoldName(in); got != want {
+			t.Errorf("FoldName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
