@@ -46,7 +46,6 @@ func BenchmarkPushPostgres(b *testing.B) {
 		go func() {
 			defer wg.Done()
 			vendor := "vendors/bench-" + strconv.Itoa(w)
-			ctx := v.vendor("bench-" + strconv.Itoa(w))
 			for {
 				n := next.Add(1)
 				if n > int64(b.N) {
@@ -60,6 +59,8 @@ func BenchmarkPushPostgres(b *testing.B) {
 					s := slot("s"+strconv.Itoa(k), pro, 0.5+float64(k/pros)/2)
 					req.Slots = append(req.Slots, s)
 				}
+				// A context per batch: the helper's deadline (20 s) bounds one call.
+				ctx := v.vendor("bench-" + strconv.Itoa(w))
 				t0 := time.Now()
 				resp, err := v.slots.BatchUpsertSlots(ctx, req)
 				if err != nil || len(resp.GetErrors()) > 0 {

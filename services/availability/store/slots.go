@@ -591,11 +591,22 @@ func (d *DB) PurgeSlots(ctx context.Context, before time.Time) (int, error) {
 	return n, err
 }
 
-var idEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+// idEncoding is base32 with an alphabet in ASCII order, so that ids sort as
+// the bytes they encode.
+var idEncoding = base32.NewEncoding("234567abcdefghijklmnopqrstuvwxyz").WithPadding(base32.NoPadding)
 
-// NewID returns a random resource id: 16 lower-case base32 characters.
+// NewID returns a new resource id: 20 lower-case base32 characters, the
+// creation millisecond then 48 random bits. Ids made one after the other
+// sort together, so that inserting them touches the right edge of the
+// primary key index instead of a random page of it (a push of 500 slots
+// would otherwise read 500 pages of an index larger than the cache).
 func NewID() string {
-	var b [10]byte
-	_, _ = rand.Read(b[:])
-	return strings.ToLower(idEncoding.EncodeToString(b[:]))
+	var b [12]byte
+	ms := uint64(time.Now().UnixMilli())
+	for i := 5; i >= 0; i-- {
+		b[i] = byte(ms)
+		ms >>= 8
+	}
+	_, _ = rand.Read(b[6:])
+	return idEncoding.EncodeToString(b[:])
 }
