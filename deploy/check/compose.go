@@ -80,7 +80,7 @@ func checkComposeService(fail func(string, ...any), svc types.ServiceConfig, dep
 	bin := strings.TrimSuffix(filepath.Base(dockerfile), ".Dockerfile")
 	for key, value := range svc.Environment {
 		if strings.HasPrefix(key, "SAS_") {
-			if problem, note := src.CheckEnv(bin, key); problem != "" && !note {
+			if problem := src.CheckEnv(bin, key); problem != "" {
 				fail("%s", problem)
 			}
 		}

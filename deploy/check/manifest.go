@@ -25,9 +25,8 @@ var autoscaled = []string{"search", "availability"}
 
 // Manifest is one rendered kustomization.
 type Manifest struct {
-	dir   string
-	objs  []Object
-	notes map[string]bool
+	dir  string
+	objs []Object
 }
 
 // Workload is a pod template with the object that holds it.
@@ -93,9 +92,6 @@ func (m *Manifest) check(r *Report, src *Source, readme string) {
 		m.checkWorkload(fail, w, src, secrets)
 	}
 	m.checkCoverage(fail)
-	for n := range m.notes {
-		r.Note("%s", n)
-	}
 	for _, ref := range keys(secrets) {
 		name, key, _ := strings.Cut(ref, "/")
 		if !strings.Contains(readme, "`"+name+"`") || !strings.Contains(readme, "`"+key+"`") {

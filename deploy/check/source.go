@@ -23,24 +23,8 @@ type Settings struct {
 	Flags map[string]bool
 }
 
-// assumed are settings the deployment files use before the code declares
-// them: a missing one is a note, not a failure (deploy/README.md lists them).
-var assumed = map[string]map[string]string{
-	"gateway": {
-		"SAS_ACCOUNTS_ADDR":     "one gRPC target per service",
-		"SAS_DIRECTORY_ADDR":    "one gRPC target per service",
-		"SAS_AVAILABILITY_ADDR": "one gRPC target per service",
-		"SAS_SEARCH_ADDR":       "one gRPC target per service",
-		"SAS_MAX_IN_FLIGHT":     "declared for sasd only, the standalone gateway ignores it",
-	},
-	"accounts":     {"-migrate-only": "migrations Job"},
-	"directory":    {"-migrate-only": "migrations Job"},
-	"availability": {"-migrate-only": "migrations Job"},
-	"search":       {"-migrate-only": "migrations Job"},
-}
-
 // declaration matches set.String(&x, "flag-name", "SAS_NAME", ...).
-var declaration = regexp.MustCompile(`set\.\w+\(&[^,]+,\s*"([a-z0-9-]+)",\s*"([A-Z0-9_]+)"`)
+var declaration = regexp.MustCompile(`set\.\w+\(&?[^,]+,\s*"([a-z0-9-]+)",\s*"([A-Z0-9_]+)"`)
 
 // loadSource reads the settings from services/platform/app/settings.go
 // (every service binary) and the gateway's main.
@@ -49,7 +33,7 @@ func loadSource(repo string) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("services' settings: %w", err)
 	}
-	gatewayMain, err := os.ReadFile(filepath.Join(repo, "services/gateway/cmd/gateway/main.go"))
+	gatewayMain, err := os.ReadFile(filepath.Join(repo, "services/cmd/gateway/main.go"))
 	if err != nil {
 		return nil, fmt.Errorf("gateway settings: %w", err)
 	}
@@ -96,28 +80,25 @@ func declared(text string) Settings {
 }
 
 // CheckEnv reports whether binary reads the environment variable name:
-// "" when it does, else why not (a note when assumed).
-func (s *Source) CheckEnv(binary, name string) (problem string, note bool) {
+// "" when it does, else why not.
+func (s *Source) CheckEnv(binary, name string) (problem string) {
 	return s.check(binary, name, s.settings[binary].Env)
 }
 
 // CheckFlag reports whether binary takes the flag (given as "-name").
-func (s *Source) CheckFlag(binary, flag string) (problem string, note bool) {
+func (s *Source) CheckFlag(binary, flag string) (problem string) {
 	if i := strings.Index(flag, "="); i >= 0 {
 		flag = flag[:i]
 	}
 	return s.check(binary, flag, s.settings[binary].Flags)
 }
 
-func (s *Source) check(binary, name string, known map[string]bool) (string, bool) {
+func (s *Source) check(binary, name string, known map[string]bool) string {
 	if _, ok := s.settings[binary]; !ok {
-		return fmt.Sprintf("no binary %q in the repository", binary), false
+		return fmt.Sprintf("no binary %q in the repository", binary)
 	}
 	if known[name] {
-		return "", false
+		return ""
 	}
-	if why, ok := assumed[binary][name]; ok {
-		return fmt.Sprintf("%s: %s is not declared by %s yet (assumed: %s)", binary, name, binary, why), true
-	}
-	return fmt.Sprintf("%s does not read %s", binary, name), false
+	return fmt.Sprintf("%s does not read %s", binary, name)
 }

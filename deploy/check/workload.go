@@ -89,9 +89,7 @@ func (m *Manifest) checkContainer(fail func(string, ...any), c corev1.Container,
 		}
 	}
 	env := func(name string) {
-		if problem, note := src.CheckEnv(bin, name); note {
-			noteOnce(m, problem)
-		} else if problem != "" {
+		if problem := src.CheckEnv(bin, name); problem != "" {
 			fail("%s", problem)
 		}
 	}
@@ -127,9 +125,7 @@ func (m *Manifest) checkContainer(fail func(string, ...any), c corev1.Container,
 		if !strings.HasPrefix(arg, "-") {
 			continue
 		}
-		if problem, note := src.CheckFlag(bin, arg); note {
-			noteOnce(m, problem)
-		} else if problem != "" {
+		if problem := src.CheckFlag(bin, arg); problem != "" {
 			fail("%s", problem)
 		}
 	}
@@ -151,12 +147,4 @@ func checkProbes(fail func(string, ...any), c corev1.Container) {
 			}
 		}
 	}
-}
-
-// noteOnce records a note once per manifest folder.
-func noteOnce(m *Manifest, note string) {
-	if m.notes == nil {
-		m.notes = map[string]bool{}
-	}
-	m.notes[note] = true
 }

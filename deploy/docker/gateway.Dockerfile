@@ -17,7 +17,7 @@ COPY go.work go.work.sum ./
 COPY gen gen
 COPY services services
 RUN --mount=type=cache,target=/root/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
-    go build -ldflags="-s -w" -o /out/gateway ./services/gateway/cmd/gateway
+    go build -ldflags="-s -w" -o /out/gateway ./services/cmd/gateway
 
 FROM ${RUNTIME_IMAGE}
 COPY --from=build /out/gateway /usr/local/bin/gateway

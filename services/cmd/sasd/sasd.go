@@ -11,9 +11,8 @@ import (
 
 	"github.com/sas-platform/sas/services/accounts"
 	"github.com/sas-platform/sas/services/accounts/oidc"
-	"github.com/sas-platform/sas/services/accounts/regulators"
 	"github.com/sas-platform/sas/services/availability"
-	"github.com/sas-platform/sas/services/availability/fhirapi"
+	"github.com/sas-platform/sas/services/cmd/internal/routes"
 	"github.com/sas-platform/sas/services/directory"
 	"github.com/sas-platform/sas/services/gateway"
 	"github.com/sas-platform/sas/services/platform/app"
@@ -47,13 +46,7 @@ func restGateway(ctx context.Context, a *app.App, conn *grpc.ClientConn) (*http.
 // when no real issuer is configured (POST /dev/oidc/token with an e-mail
 // gives an ID token to exchange at /v1/token).
 func extraRoutes(a *app.App, conn *grpc.ClientConn) map[string]http.Handler {
-	vendors := fhirapi.Handler(conn, a.Verifier)
-	routes := map[string]http.Handler{
-		"/fhir/r4/Practitioner": regulators.FHIRHandler(conn),
-		"/fhir/r4":              vendors,
-		"/fhir/r4/Appointment":  vendors,
-		"/fhir/r4/Appointment/": vendors,
-	}
+	routes := routes.FHIR(conn, conn, a.Verifier)
 	if a.Accounts.OIDCIssuer == "" {
 		routes["/dev/oidc/"] = oidc.Dev().Handler("/dev/oidc", a.Accounts.OIDCClientID)
 	}

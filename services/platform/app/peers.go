@@ -97,13 +97,20 @@ func (a *App) keySource(ctx context.Context) (*jose.JSONWebKeySet, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	jwks, err := accountsv1.NewAuthServiceClient(conn).GetJwks(ctx, &accountsv1.GetJwksRequest{})
-	if err != nil {
-		return nil, err
+	return KeysFrom(conn)(ctx)
+}
+
+// KeysFrom is the access-token key set of the accounts service at conn.
+func KeysFrom(conn grpc.ClientConnInterface) auth.KeySource {
+	return func(ctx context.Context) (*jose.JSONWebKeySet, error) {
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		jwks, err := accountsv1.NewAuthServiceClient(conn).GetJwks(ctx, &accountsv1.GetJwksRequest{})
+		if err != nil {
+			return nil, err
+		}
+		return JWKS(jwks)
 	}
-	return JWKS(jwks)
 }
 
 // JWKS converts the API's key set to go-jose's.

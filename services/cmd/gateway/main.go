@@ -1,12 +1,15 @@
-// Command gateway serves the REST/JSON API of the SAS services in front of a
-// remote gRPC server. `gateway -h` lists the settings.
+// Command gateway serves the REST/JSON API of the SAS services, and the FHIR
+// R4 routes vendors call, in front of remote gRPC servers. `gateway -h`
+// lists the settings.
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/signal"
@@ -14,8 +17,10 @@ import (
 
 	"google.golang.org/grpc"
 
+	"github.com/sas-platform/sas/services/cmd/internal/routes"
 	"github.com/sas-platform/sas/services/gateway"
 	"github.com/sas-platform/sas/services/platform/app"
+	"github.com/sas-platform/sas/services/platform/auth"
 	"github.com/sas-platform/sas/services/platform/config"
 	"github.com/sas-platform/sas/services/platform/grpcclient"
 )
@@ -23,14 +28,15 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:]); err != nil {
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "gateway:", err)
 		os.Exit(1)
 	}
 }
 
-// run serves REST in front of the gRPC target until ctx is done.
-func run(ctx context.Context, args []string) (err error) {
+// run serves REST in front of the gRPC target until ctx is done; it tells
+// stdout where it listens.
+func run(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	var s app.Settings
 	var target string
 	set := config.New("gateway", os.Getenv)
@@ -44,7 +50,7 @@ func run(ctx context.Context, args []string) (err error) {
 	set.String(targets[gateway.Availability], "availability-addr", "SAS_AVAILABILITY_ADDR", "", "gRPC address of the availability service. Empty: SAS_GRPC_TARGET")
 	set.String(targets[gateway.Search], "search-addr", "SAS_SEARCH_ADDR", "", "gRPC address of the search service. Empty: SAS_GRPC_TARGET")
 	if err := set.Parse(args); errors.Is(err, flag.ErrHelp) {
-		set.Usage(os.Stdout)
+		set.Usage(stdout)
 		return nil
 	} else if err != nil {
 		return err
@@ -76,8 +82,12 @@ func run(ctx context.Context, args []string) (err error) {
 			}
 		}
 	}
+	connOf := func(svc string) *grpc.ClientConn { return cmp.Or(conns[svc], conn) }
+	// FHIR calls name their vendor from the token, checked with the accounts service's keys.
+	verifier := auth.NewVerifier(auth.VerifierOptions{Source: app.KeysFrom(connOf(gateway.Accounts))})
 	h, err := gateway.New(ctx, gateway.Options{Logger: a.Log, Conn: conn, Conns: conns, TracerProvider: a.Telemetry.TracerProvider,
-		MeterProvider: a.Telemetry.MeterProvider, Propagators: a.Telemetry.Propagators, MaxInFlight: a.MaxInFlight})
+		MeterProvider: a.Telemetry.MeterProvider, Propagators: a.Telemetry.Propagators, MaxInFlight: a.MaxInFlight,
+		Extra: routes.FHIR(connOf(gateway.Accounts), connOf(gateway.Availability), verifier)})
 	if err != nil {
 		return err
 	}
@@ -85,6 +95,6 @@ func run(ctx context.Context, args []string) (err error) {
 	if err != nil {
 		return fmt.Errorf("listen HTTP: %w", err)
 	}
-	fmt.Printf("serving REST on http://%s in front of %s\n", app.Localhost(lis.Addr().String()), target)
+	fmt.Fprintf(stdout, "serving REST on http://%s in front of %s\n", app.Localhost(lis.Addr().String()), target)
 	return a.ServeHTTP(ctx, gateway.NewServer("", h), lis, func() {})
 }
