@@ -37,16 +37,16 @@ const requests idempotency.Table = "requests"
 type DB struct {
 	db       *sql.DB
 	classify func(error) error
-	// commits serialises the end of the transactions that append to the
-	// outbox (outbox insert and commit only), so that sequence numbers commit
-	// in order and a watcher never skips one, while the writes before run
-	// concurrently.
+	// commits serialises, in this process, the end of the transactions that
+	// append to the outbox (outbox insert and commit only), so that sequence
+	// numbers commit in order and a watcher never skips one, while the
+	// writes before run concurrently; store.LockOutbox does it across the
+	// replicas that share the database.
 	commits sync.Mutex
 	now     func() time.Time
 }
 
-// New wraps db; classify maps engine errors to the store sentinels. One
-// process must be the only writer of an availability database.
+// New wraps db; classify maps engine errors to the store sentinels.
 func New(db *sql.DB, classify func(error) error) *DB {
 	return &DB{db: db, classify: classify, now: time.Now}
 }
@@ -120,6 +120,10 @@ func (d *DB) writeTx(ctx context.Context, k *idempotency.Key, locked bool, fn fu
 	if locked {
 		d.commits.Lock()
 		defer d.commits.Unlock()
+		if err := store.LockOutbox(ctx, d.db, sqlTx); err != nil {
+			_ = sqlTx.Rollback()
+			return nil, d.classify(err)
+		}
 	}
 	out, err := d.run(t, k, !locked, fn)
 	if err != nil {
@@ -147,6 +151,9 @@ func (d *DB) run(t *tx, k *idempotency.Key, lock bool, fn func(*tx) (proto.Messa
 	if lock {
 		d.commits.Lock()
 		defer d.commits.Unlock()
+		if err := store.LockOutbox(t.ctx, d.db, t.Tx); err != nil {
+			return nil, err
+		}
 	}
 	for _, f := range t.beforeCommit {
 		if err := f(); err != nil {

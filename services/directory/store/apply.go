@@ -12,6 +12,7 @@ import (
 
 	commonv1 "github.com/sas-platform/sas/gen/sas/common/v1"
 	directoryv1 "github.com/sas-platform/sas/gen/sas/directory/v1"
+	"github.com/sas-platform/sas/services/platform/store"
 )
 
 // Stored is what change detection needs of a stored professional.
@@ -203,6 +204,10 @@ func (a *Apply) Commit() error {
 	}
 	a.d.writes.Lock()
 	defer a.d.writes.Unlock()
+	if err := store.LockOutbox(a.ctx, a.d.db, a.tx); err != nil {
+		_ = a.tx.Rollback()
+		return a.d.classify(err)
+	}
 	publish := a.moveChanges
 	if a.load {
 		publish = a.swap

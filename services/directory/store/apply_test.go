@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -56,5 +58,128 @@ func TestOptOutDuringImport(t *testing.T) {
 	want := []string{"professionals/810000000001", "professionals/810000000001", "professionals/810000000002"}
 	if len(names) != len(want) || names[1] != want[1] || names[2] != want[2] {
 		t.Fatalf("feed %v, want %v", names, want)
+	}
+}
+
+// TestOptOutOfAProfessionalBeingImported checks, on PostgreSQL, that an
+// opt-out of a professional that an import in progress has written waits
+// for the import's commit, and that the commit does not wait for it.
+func TestOptOutOfAProfessionalBeingImported(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	db := New(stdlib.OpenDBFromPool(pgtest.New(t, "directory", Migrations("postgres"))), postgres.ClassifyError)
+	first, err := db.BeginApply(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.PutProfessional(pro("810000000001"), 1, nil, false); err != nil || first.Commit() != nil {
+		t.Fatal(err)
+	}
+	running, err := db.BeginApply(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := pro("810000000001")
+	changed.FamilyName = "RENAMED"
+	if err := running.PutProfessional(changed, 2, nil, false); err != nil {
+		t.Fatal(err)
+	}
+	running.flush()
+	optOut := make(chan error, 1)
+	go func() { _, err := db.SetOptOut(ctx, "810000000001", true); optOut <- err }()
+	time.Sleep(200 * time.Millisecond) // the opt-out now waits for the row
+	committed := make(chan error, 1)
+	go func() { committed <- running.Commit() }()
+	for _, c := range []struct {
+		what string
+		ch   chan error
+	}{{"import commit", committed}, {"opt-out", optOut}} {
+		select {
+		case err := <-c.ch:
+			if err != nil {
+				t.Fatalf("%s: %v", c.what, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: still waiting after 10 s", c.what)
+		}
+	}
+	got, err := db.GetProfessional(ctx, "810000000001")
+	if err != nil || !got.GetOptedOut() || got.GetFamilyName() != "RENAMED" {
+		t.Fatalf("after both: %v, %v", got, err)
+	}
+}
+
+// TestReplicasFeedSkipsNothing runs two stores on one PostgreSQL database,
+// as two replicas of the service do, changing opt-outs at once while a
+// watcher follows the change feed as Watch does: no change may commit
+// behind one the watcher already passed.
+func TestReplicasFeedSkipsNothing(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	pool := pgtest.New(t, "directory", Migrations("postgres"))
+	replicas := []*DB{New(stdlib.OpenDBFromPool(pool), postgres.ClassifyError), New(stdlib.OpenDBFromPool(pool), postgres.ClassifyError)}
+	a, err := replicas[0].BeginApply(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for w := range 4 {
+		if err := a.PutProfessional(pro(fmt.Sprintf("81000000000%d", w)), uint64(w), nil, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	stop := time.Now().Add(2 * time.Second)
+	for w := range 4 {
+		wg.Go(func() {
+			for i := 0; time.Now().Before(stop); i++ {
+				if _, err := replicas[w%2].SetOptOut(ctx, fmt.Sprintf("81000000000%d", w), i%2 == 0); err != nil {
+					t.Errorf("writer %d: %v", w, err)
+					return
+				}
+			}
+		})
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	seen := map[int64]bool{}
+	var after int64
+	follow := func() {
+		for {
+			list, err := replicas[1].Changes(ctx, after, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) == 0 {
+				return
+			}
+			for _, c := range list {
+				seen[c.Seq], after = true, c.Seq
+			}
+		}
+	}
+	for running := true; running; {
+		select {
+		case <-done:
+			running = false
+		default:
+		}
+		follow()
+	}
+	follow()
+	all, err := replicas[0].Changes(ctx, 0, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var missed []int64
+	for _, c := range all {
+		if !seen[c.Seq] {
+			missed = append(missed, c.Seq)
+		}
+	}
+	if len(all) < 100 || len(missed) > 0 {
+		t.Errorf("%d changes, the watcher missed %d: %v", len(all), len(missed), missed[:min(len(missed), 10)])
 	}
 }

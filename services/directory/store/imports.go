@@ -65,7 +65,7 @@ func (d *DB) ListImports(ctx context.Context, before string, limit int) ([]*dire
 
 // AddRejections records rejected lines of an import.
 func (d *DB) AddRejections(ctx context.Context, name string, rejections []*directoryv1.ImportRejection) error {
-	return d.write(ctx, func(tx *sql.Tx) error {
+	return store.InTx(ctx, d.db, d.classify, func(tx *sql.Tx) error {
 		for _, r := range rejections {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO import_rejections (import_id, line, column_name, reason, content)
 				VALUES ($1, $2, $3, $4, $5)`, importID(name), r.Line, r.Column, r.Reason, r.Content); err != nil {

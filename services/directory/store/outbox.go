@@ -45,8 +45,15 @@ func (d *DB) LastSeq(ctx context.Context) (int64, error) {
 	return seq.Int64, d.classify(err)
 }
 
-func appendChange(ctx context.Context, tx *sql.Tx, kind, name string, typ commonv1.ChangeType, at time.Time) error {
+// change is a change to append to the outbox.
+type change struct {
+	kind, name string
+	typ        commonv1.ChangeType
+	at         time.Time
+}
+
+func appendChange(ctx context.Context, tx *sql.Tx, c change) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (kind, name, change_type, change_time_us) VALUES ($1, $2, $3, $4)`,
-		kind, name, int32(typ), at.UnixMicro())
+		c.kind, c.name, int32(c.typ), c.at.UnixMicro())
 	return err
 }

@@ -71,16 +71,16 @@ func (d *DB) ListProfessionals(ctx context.Context, q ProfessionalQuery) ([]*dir
 // the change; setting the current value changes nothing.
 func (d *DB) SetOptOut(ctx context.Context, nationalID string, optedOut bool) (*directoryv1.Professional, error) {
 	now := time.Now()
-	err := d.write(ctx, func(tx *sql.Tx) error {
+	err := d.write(ctx, func(tx *sql.Tx) ([]change, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE professionals SET opted_out = $1, version = version + 1,
 			update_time_us = $2 WHERE national_id = $3 AND opted_out <> $4`, optedOut, now.UnixMicro(), nationalID, optedOut)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return err
+			return nil, err
 		}
-		return appendChange(ctx, tx, kindProfessional, ProfessionalName(nationalID), commonv1.ChangeType_CHANGE_TYPE_UPSERTED, now)
+		return []change{{kindProfessional, ProfessionalName(nationalID), commonv1.ChangeType_CHANGE_TYPE_UPSERTED, now}}, nil
 	})
 	if err != nil {
 		return nil, err

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // Scanner is a *sql.Row or *sql.Rows.
@@ -37,4 +39,19 @@ func InTx(ctx context.Context, db *sql.DB, classify func(error) error, fn func(*
 		return classify(err)
 	}
 	return nil
+}
+
+// LockOutbox serialises, across processes, the transactions that append to
+// the outbox of tx's database until tx ends, so that sequence numbers commit
+// in the order they were drawn and a watcher reading after the last one it
+// saw never skips one. Replicas of a service share its database: the
+// process's own mutex is not enough. On PostgreSQL it is a transaction-level
+// advisory lock keyed by the schema (one per service); SQLite serialises
+// writers itself.
+func LockOutbox(ctx context.Context, db *sql.DB, tx *sql.Tx) error {
+	if _, pg := db.Driver().(*stdlib.Driver); !pg {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.outbox'))`)
+	return err
 }
