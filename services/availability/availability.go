@@ -5,6 +5,7 @@ package availability
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"google.golang.org/grpc"
@@ -15,6 +16,7 @@ import (
 	"github.com/sas-platform/sas/services/availability/server"
 	"github.com/sas-platform/sas/services/availability/store"
 	"github.com/sas-platform/sas/services/platform/app"
+	"github.com/sas-platform/sas/services/platform/leader"
 )
 
 // Service is the availability service as a process hosts it: its own store
@@ -61,19 +63,26 @@ func register(ctx context.Context, a *app.App, reg grpc.ServiceRegistrar) error 
 	// directory feed is a stream on this very server, whose graceful stop
 	// would otherwise wait for it.
 	bg, stop := context.WithCancel(ctx)
-	done := make(chan struct{}, 3)
+	done := make(chan struct{})
 	a.OnClose("availability background", func(context.Context) error {
 		stop()
-		for range 3 {
-			<-done
-		}
+		<-done
 		puller.Close()
 		return nil
 	})
-	goDone := func(fn func()) { go func() { defer func() { done <- struct{}{} }(); fn() }() }
-	goDone(func() { dirfeed.Follow(bg, directory, st, a.Log, creds) })
-	goDone(func() { _ = puller.Run(bg, settings.PullEvery, source) })
-	goDone(func() { purge(bg, st, settings, a) })
+	// One replica at a time follows the directory, pulls the vendors and
+	// purges: the others would repeat its calls to the vendors, and apply
+	// the directory's changes in a different order.
+	go func() {
+		defer close(done)
+		leader.Run(bg, db.SQL, "background", leader.Options{Log: a.Log}, func(ctx context.Context) {
+			var wg sync.WaitGroup
+			wg.Go(func() { dirfeed.Follow(ctx, directory, st, a.Log, creds) })
+			wg.Go(func() { _ = puller.Run(ctx, settings.PullEvery, source) })
+			wg.Go(func() { purge(ctx, st, settings, a) })
+			wg.Wait()
+		})
+	}()
 	return nil
 }
 
