@@ -4,9 +4,11 @@
 package telemetry
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -64,7 +66,9 @@ func Setup(ctx context.Context, cfg Config) (*Providers, error) {
 }
 
 // newResource describes the service: OTEL_RESOURCE_ATTRIBUTES and
-// OTEL_SERVICE_NAME, overridden by the non-empty fields of cfg.
+// OTEL_SERVICE_NAME, overridden by the non-empty fields of cfg. The instance
+// id defaults to host name and process id, so that the replicas of a service
+// stay apart even where no one sets it.
 func newResource(ctx context.Context, cfg Config) (*resource.Resource, error) {
 	var attrs []attribute.KeyValue
 	if cfg.ServiceName != "" {
@@ -73,7 +77,9 @@ func newResource(ctx context.Context, cfg Config) (*resource.Resource, error) {
 	if cfg.ServiceVersion != "" {
 		attrs = append(attrs, semconv.ServiceVersion(cfg.ServiceVersion))
 	}
+	host, _ := os.Hostname()
 	res, err := resource.New(ctx,
+		resource.WithAttributes(semconv.ServiceInstanceID(fmt.Sprintf("%s-%d", cmp.Or(host, "localhost"), os.Getpid()))),
 		resource.WithFromEnv(),
 		resource.WithTelemetrySDK(),
 		resource.WithSchemaURL(semconv.SchemaURL),

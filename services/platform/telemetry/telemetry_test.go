@@ -2,6 +2,8 @@ package telemetry_test
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -67,6 +69,7 @@ func TestSetupPropagatesW3C(t *testing.T) {
 }
 
 func TestSetupExportsToOTLP(t *testing.T) {
+	t.Setenv("OTEL_RESOURCE_ATTRIBUTES", "service.instance.id=pod-7")
 	c, addr := startCollector(t)
 	p := setup(t, addr)
 	_, span := p.TracerProvider.Tracer("test").Start(context.Background(), "search-slots")
@@ -83,6 +86,9 @@ func TestSetupExportsToOTLP(t *testing.T) {
 	if got := attr(rs.GetResource().GetAttributes(), "service.name"); got != "directory" {
 		t.Errorf("service.name = %q, want directory", got)
 	}
+	if got := attr(rs.GetResource().GetAttributes(), "service.instance.id"); got != "pod-7" {
+		t.Errorf("service.instance.id = %q, want pod-7 (OTEL_RESOURCE_ATTRIBUTES)", got)
+	}
 	if got := rs.GetScopeSpans()[0].GetSpans()[0].GetName(); got != "search-slots" {
 		t.Errorf("span name = %q, want search-slots", got)
 	}
@@ -95,6 +101,25 @@ func attr(kvs []*commonpb.KeyValue, key string) string {
 		}
 	}
 	return ""
+}
+
+// TestDefaultInstanceID: without OTEL_RESOURCE_ATTRIBUTES, each process
+// still has an instance id of its own.
+func TestDefaultInstanceID(t *testing.T) {
+	c, addr := startCollector(t)
+	p := setup(t, addr)
+	_, span := p.TracerProvider.Tracer("test").Start(context.Background(), "op")
+	span.End()
+	shutdown(t, p)
+	traces, _ := c.received()
+	if len(traces) == 0 {
+		t.Fatal("no trace exported")
+	}
+	host, _ := os.Hostname()
+	want := fmt.Sprintf("%s-%d", host, os.Getpid())
+	if got := attr(traces[0].GetResourceSpans()[0].GetResource().GetAttributes(), "service.instance.id"); got != want {
+		t.Errorf("service.instance.id = %q, want %q", got, want)
+	}
 }
 
 func TestSetupRejectsBadEndpoint(t *testing.T) {
