@@ -24,15 +24,21 @@ import (
 // Service is the search service as a process hosts it. It opens the search
 // cache (Redis, or in process) at start, so that a wrong SAS_REDIS_URL stops
 // the start rather than the first search, and starts filling its read model
-// from the feeds; searches answer UNAVAILABLE until the first snapshots are in.
+// from the feeds; until the first snapshots are in, searches answer
+// UNAVAILABLE and grpc.health reports NOT_SERVING, so that a readiness probe
+// sends no traffic to a replica still loading.
 func Service() app.Service {
+	ready := make(chan struct{})
 	return app.Service{
-		Names:    []string{searchv1.SearchService_ServiceDesc.ServiceName, searchv1.OrientationService_ServiceDesc.ServiceName},
-		Register: register,
+		Names: []string{searchv1.SearchService_ServiceDesc.ServiceName, searchv1.OrientationService_ServiceDesc.ServiceName},
+		Register: func(ctx context.Context, a *app.App, reg grpc.ServiceRegistrar) error {
+			return register(ctx, a, reg, ready)
+		},
+		Ready: ready,
 	}
 }
 
-func register(ctx context.Context, a *app.App, reg grpc.ServiceRegistrar) error {
+func register(ctx context.Context, a *app.App, reg grpc.ServiceRegistrar, ready chan<- struct{}) error {
 	store, err := a.OpenCache(ctx)
 	if err != nil {
 		return err
@@ -101,6 +107,13 @@ func register(ctx context.Context, a *app.App, reg grpc.ServiceRegistrar) error 
 		return nil
 	})
 	wg.Go(func() { model.Run(bg) })
+	wg.Go(func() {
+		select {
+		case <-model.Ready():
+			close(ready)
+		case <-bg.Done():
+		}
+	})
 	wg.Go(func() { purge(bg, orientations, a) })
 	return nil
 }

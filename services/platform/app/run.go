@@ -28,6 +28,10 @@ type Service struct {
 	Roadmap apierr.Roadmap
 	// Register opens what the service needs and registers it on reg.
 	Register func(ctx context.Context, a *App, reg grpc.ServiceRegistrar) error
+	// Ready, when set, holds Names NOT_SERVING until it is closed (search:
+	// until its read model is loaded), so that a readiness probe keeps
+	// traffic away meanwhile; nil: SERVING once registered.
+	Ready <-chan struct{}
 }
 
 // Gateway builds the REST server over a connection to the process's own gRPC server.
@@ -119,10 +123,25 @@ func (p Process) register(ctx context.Context, a *App) (*grpcserver.Server, erro
 		}
 	}
 	for _, svc := range p.Services {
-		for _, name := range svc.Names {
-			srv.SetServing(name, true)
+		serving := func(on bool) {
+			for _, name := range svc.Names {
+				srv.SetServing(name, on)
+			}
 		}
+		if svc.Ready == nil {
+			serving(true)
+			continue
+		}
+		serving(false)
+		go func() {
+			select {
+			case <-svc.Ready:
+				serving(true)
+			case <-ctx.Done():
+			}
+		}()
 	}
+	// The process itself (liveness) serves at once.
 	srv.SetServing("", true)
 	return srv, nil
 }
