@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"runtime"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"strconv"
@@ -72,6 +75,24 @@ func (w *searchWorld) refresh(b *testing.B) {
 		}
 		w.vendors[i].token = tok.GetAccessToken()
 	}
+}
+
+// profile writes a CPU profile of one phase of a load run (sasd runs in
+// the benchmark's process) to $SAS_BENCH_CPUPROFILE-<phase>.pprof, when
+// that is set; it returns the function that stops it.
+func profile(b *testing.B, phase string) (stop func()) {
+	prefix := os.Getenv("SAS_BENCH_CPUPROFILE")
+	if prefix == "" {
+		return func() {}
+	}
+	f, err := os.Create(prefix + "-" + phase + ".pprof")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }
 
 // worldSize is the national dataset with SAS_BENCH_FULL=1 (400,000
@@ -374,6 +395,11 @@ func hasSlot(res *searchv1.SearchSlotsResponse, start time.Time, pro string) boo
 func BenchmarkSearchLoad(b *testing.B) {
 	w := newSearchWorld(b)
 	b.Logf("set-up: %s", w.setup.Round(time.Second))
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	b.Logf("heap after set-up (sasd and this benchmark's own data, one process): %d MB live, %d objects, GOGC=%s",
+		ms.HeapAlloc>>20, ms.HeapObjects, cmp.Or(os.Getenv("GOGC"), "100"))
 	w.refresh(b)
 	rate := 500.0
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}
@@ -386,18 +412,22 @@ func BenchmarkSearchLoad(b *testing.B) {
 		for i := range queries {
 			queries[i] = w.query(r)
 		}
+		stop := profile(b, "miss")
 		miss := loadgen.Run(context.Background(), loadgen.Config{Rate: rate, Duration: loadDuration()}, func(_ context.Context, i int) error {
 			return w.restSearch(client, queries[i%len(queries)])
 		})
+		stop()
 		b.Logf("REST cache miss at %.0f/s: %s", rate, miss)
 		// Hits: 200 queries asked again and again.
 		warm := queries[:200]
 		for _, q := range warm {
 			_ = w.restSearch(client, q)
 		}
+		stop = profile(b, "hit")
 		hit := loadgen.Run(context.Background(), loadgen.Config{Rate: rate, Duration: loadDuration()}, func(_ context.Context, i int) error {
 			return w.restSearch(client, warm[i%len(warm)])
 		})
+		stop()
 		b.Logf("REST cache hit at %.0f/s: %s", rate, hit)
 		// Throughput at 80 % hits, closed loop.
 		mixed := func(i int) *searchv1.SearchSlotsRequest {
@@ -406,10 +436,12 @@ func BenchmarkSearchLoad(b *testing.B) {
 			}
 			return warm[i%len(warm)]
 		}
+		stop = profile(b, "grpc")
 		g := loadgen.Run(context.Background(), loadgen.Config{Workers: 32, Duration: loadDuration()}, func(_ context.Context, i int) error {
 			_, err := grpcSearch.SearchSlots(reg, mixed(i))
 			return err
 		})
+		stop()
 		b.Logf("gRPC 80%% hits, 32 callers: %s", g)
 		rest := loadgen.Run(context.Background(), loadgen.Config{Workers: 32, Duration: loadDuration()}, func(_ context.Context, i int) error {
 			return w.restSearch(client, mixed(i))

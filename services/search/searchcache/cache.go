@@ -9,6 +9,7 @@ import (
 
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/metric/noop"
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
 	searchv1 "github.com/sas-platform/sas/gen/sas/search/v1"
@@ -176,11 +177,48 @@ func (c *Cache) get(ctx context.Context, key string) (*searchv1.SearchSlotsRespo
 		}
 		return nil, err
 	}
-	res := &searchv1.SearchSlotsResponse{}
-	if err := proto.Unmarshal(b, res); err != nil {
+	res, err := decodeEntry(b)
+	if err != nil {
 		c.log.WarnContext(ctx, "search cache: undecodable entry", "key", key, "error", err)
 		return nil, cache.ErrMiss
 	}
+	return res, nil
+}
+
+// passed are the fields of an answer that a hit passes on as they are.
+var passed = func() map[protowire.Number]bool {
+	fields := (&searchv1.SearchSlotsResponse{}).ProtoReflect().Descriptor().Fields()
+	return map[protowire.Number]bool{fields.ByName("results").Number(): true, fields.ByName("patient_doctor").Number(): true}
+}()
+
+// decodeEntry decodes the small fields of an entry (territory, centre,
+// radius, totals, page token) and keeps its results, nearly all of its
+// bytes, encoded as they are: they are unknown to the message returned, and
+// go out on the wire unchanged, as the same fields, instead of being decoded
+// into thousands of objects and encoded again at every hit.
+func decodeEntry(b []byte) (*searchv1.SearchSlotsResponse, error) {
+	var small, results []byte
+	for rest := b; len(rest) > 0; {
+		num, typ, n := protowire.ConsumeTag(rest)
+		if n < 0 {
+			return nil, protowire.ParseError(n)
+		}
+		m := protowire.ConsumeFieldValue(num, typ, rest[n:])
+		if m < 0 {
+			return nil, protowire.ParseError(m)
+		}
+		if passed[num] {
+			results = append(results, rest[:n+m]...)
+		} else {
+			small = append(small, rest[:n+m]...)
+		}
+		rest = rest[n+m:]
+	}
+	res := &searchv1.SearchSlotsResponse{}
+	if err := proto.Unmarshal(small, res); err != nil {
+		return nil, err
+	}
+	res.ProtoReflect().SetUnknown(results)
 	return res, nil
 }
 

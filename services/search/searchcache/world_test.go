@@ -1,6 +1,7 @@
 package searchcache
 
 import (
+	"google.golang.org/protobuf/proto"
 	"context"
 	"crypto/rand"
 	"math"
@@ -101,10 +102,23 @@ func at(p index.Point) *searchv1.SearchSlotsRequest {
 		Point: &commonv1.GeoPoint{Latitude: p.Lat, Longitude: p.Lon}}}
 }
 
+// received is res as a client decodes it: a hit keeps its results encoded.
+func received(res *searchv1.SearchSlotsResponse) *searchv1.SearchSlotsResponse {
+	b, err := proto.Marshal(res)
+	if err != nil {
+		panic(err)
+	}
+	out := &searchv1.SearchSlotsResponse{}
+	if err := proto.Unmarshal(b, out); err != nil {
+		panic(err)
+	}
+	return out
+}
+
 // slotNames returns the names of the slots of res's results.
 func slotNames(res *searchv1.SearchSlotsResponse) map[string]bool {
 	out := map[string]bool{}
-	for _, r := range res.GetResults() {
+	for _, r := range received(res).GetResults() {
 		for _, d := range r.GetDays() {
 			for _, s := range d.GetSlots() {
 				out[s.GetName()] = true
@@ -117,7 +131,7 @@ func slotNames(res *searchv1.SearchSlotsResponse) map[string]bool {
 // professionals returns the professionals of res's results.
 func professionals(res *searchv1.SearchSlotsResponse) map[string]bool {
 	out := map[string]bool{}
-	for _, r := range res.GetResults() {
+	for _, r := range received(res).GetResults() {
 		out[r.GetProfessional().GetName()] = true
 	}
 	return out
