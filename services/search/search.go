@@ -91,10 +91,17 @@ func register(ctx context.Context, a *app.App, reg grpc.ServiceRegistrar, ready 
 		return err
 	}
 	orientations := orientation.New(db.SQL, db.Classify)
+	held := make(chan struct{}, 1)
 	searchv1.RegisterOrientationServiceServer(reg, orientation.NewServer(orientation.Config{
 		Store: orientations, Pages: a.Pages,
 		Availability: availabilityv1.NewAvailabilityServiceClient(availability),
-		Auth:         accountsv1.NewAuthServiceClient(accounts), Credentials: creds}))
+		Auth:         accountsv1.NewAuthServiceClient(accounts), Credentials: creds,
+		Held: func() {
+			select {
+			case held <- struct{}{}:
+			default:
+			}
+		}}))
 
 	// The feeds are streams on this very process's server when it hosts
 	// directory and availability: stop them first, or its graceful stop
@@ -115,7 +122,42 @@ func register(ctx context.Context, a *app.App, reg grpc.ServiceRegistrar, ready 
 		}
 	})
 	wg.Go(func() { purge(bg, orientations, a) })
+	wg.Go(func() { followHolds(bg, orientations, model, cache, held, a) })
 	return nil
+}
+
+// holdsEvery is how often a replica reads the holds of all replicas (the
+// search database): results show another replica's hold within it.
+const holdsEvery = time.Second
+
+// followHolds keeps the read model's holds those of the database: every
+// holdsEvery, and at once when this replica held a slot. The cached answers
+// of the cells whose holds changed are dropped.
+func followHolds(ctx context.Context, st *orientation.Store, model *feed.Model, cache *searchcache.Cache, held <-chan struct{}, a *app.App) {
+	tick := time.NewTicker(holdsEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		case <-held:
+		}
+		x := model.Index()
+		if x == nil {
+			continue
+		}
+		holds, err := st.LiveHolds(ctx, time.Now())
+		if err != nil {
+			if ctx.Err() == nil {
+				a.Log.Warn("read slot holds", "error", err)
+			}
+			continue
+		}
+		if cells := x.SetHolds(holds); len(cells) > 0 {
+			cache.Invalidate(ctx, cells)
+		}
+	}
 }
 
 // purge drops expired slot holds and old idempotent answers, hourly.

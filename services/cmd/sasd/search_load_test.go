@@ -2,13 +2,13 @@ package main
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"sort"
@@ -398,8 +398,20 @@ func BenchmarkSearchLoad(b *testing.B) {
 	var ms runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
-	b.Logf("heap after set-up (sasd and this benchmark's own data, one process): %d MB live, %d objects, GOGC=%s",
-		ms.HeapAlloc>>20, ms.HeapObjects, cmp.Or(os.Getenv("GOGC"), "100"))
+	gogc := debug.SetGCPercent(-1)
+	debug.SetGCPercent(gogc)
+	b.Logf("heap after set-up (sasd and this benchmark's own data, one process): %d MB live, %d objects, GOGC=%d",
+		ms.HeapAlloc>>20, ms.HeapObjects, gogc)
+	if prefix := os.Getenv("SAS_BENCH_CPUPROFILE"); prefix != "" {
+		f, err := os.Create(prefix + "-heap.pprof")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := pprof.WriteHeapProfile(f); err != nil {
+			b.Fatal(err)
+		}
+		f.Close()
+	}
 	w.refresh(b)
 	rate := 500.0
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}
@@ -443,9 +455,11 @@ func BenchmarkSearchLoad(b *testing.B) {
 		})
 		stop()
 		b.Logf("gRPC 80%% hits, 32 callers: %s", g)
+		stop = profile(b, "rest")
 		rest := loadgen.Run(context.Background(), loadgen.Config{Workers: 32, Duration: loadDuration()}, func(_ context.Context, i int) error {
 			return w.restSearch(client, mixed(i))
 		})
+		stop()
 		b.Logf("REST 80%% hits, 32 callers: %s (%.0f%% of gRPC)", rest, 100*rest.Throughput()/g.Throughput())
 		// Overload: twice the REST saturation rate, open loop.
 		over := loadgen.Run(context.Background(), loadgen.Config{Rate: 2 * rest.Throughput(), Workers: 512, Duration: loadDuration()}, func(_ context.Context, i int) error {

@@ -171,6 +171,22 @@ func searchFreshness(t *testing.T, p platform) {
 		strings.Count(o.GetHandoffToken(), ".") != 2 || o.GetTerritory() != territory {
 		t.Errorf("orientation: %v", o)
 	}
+	// Searches show the slot held, until when (the cached answer too).
+	waitFor(t, "the hold shown by search", func() bool {
+		resp, err := search.SearchSlots(reg, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range found(resp).GetDays() {
+			for _, sl := range d.GetSlots() {
+				if sl.GetName() == slotName {
+					return sl.GetHoldExpireTime().AsTime().After(time.Now())
+				}
+			}
+		}
+		t.Fatalf("oriented slot %s gone from the results", slotName)
+		return false
+	})
 	if _, err := accountsv1.NewAccountServiceClient(p.conn).CreateAccount(ctx, &accountsv1.CreateAccountRequest{Account: &accountsv1.Account{
 		Email: "ioa@example.fr", Role: accountsv1.Role_ROLE_ORIENTATION_NURSE, City: "X", Departement: dep, Territory: territory}}); err != nil {
 		t.Fatal(err)

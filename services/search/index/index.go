@@ -36,6 +36,7 @@ type state struct {
 	specialties interned
 	vendors     interned
 	territories map[string]territory // by département code, set by PutTerritory
+	holds       map[string]int64     // slot name → end of its hold by a regulator (Unix seconds), set by SetHolds
 }
 
 // itemRef says where an item is: in entry e of o, or pending in o when e is nil.
@@ -73,7 +74,7 @@ func New(opts Options) (*Index, error) {
 		owners: map[string]*owner{}, sites: map[string]*site{}, items: map[string]itemRef{},
 		grid:        grid{blocks: map[Cell]*block{}},
 		professions: newInterned(), specialties: newInterned(), vendors: newInterned(),
-		territories: map[string]territory{},
+		territories: map[string]territory{}, holds: map[string]int64{},
 	}}, nil
 }
 

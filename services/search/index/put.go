@@ -75,6 +75,31 @@ func (x *Index) Prune(now time.Time) []Cell {
 	return x.Apply(func(w *Writer) { w.Prune(now) })
 }
 
+// SetHolds makes holds (slot name → end of its hold) the slots held by
+// regulators, which results show with their hold's end, and returns the
+// cells of the slots whose hold started, moved or ended.
+func (x *Index) SetHolds(holds map[string]time.Time) []Cell {
+	return x.Apply(func(w *Writer) {
+		changed := func(name string) {
+			if ref, ok := w.st.items[name]; ok && ref.e != nil {
+				w.touch(ref.e)
+			}
+		}
+		for name := range w.st.holds {
+			if _, ok := holds[name]; !ok {
+				delete(w.st.holds, name)
+				changed(name)
+			}
+		}
+		for name, until := range holds {
+			if w.st.holds[name] != until.Unix() {
+				w.st.holds[name] = until.Unix()
+				changed(name)
+			}
+		}
+	})
+}
+
 // Prune drops the placed items over before now.
 func (w *Writer) Prune(now time.Time) {
 	t := now.Unix()

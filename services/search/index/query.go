@@ -24,6 +24,7 @@ type query struct {
 	place       place
 	radius      float64 // asked, metres; 0 for the territory's
 	mode        searchv1.SearchMode
+	now         int64    // Unix seconds
 	window      [2]int64 // [start, end) in Unix seconds, start ≥ now
 	band        [2]int64 // items start within [band[0], band[1])
 	vis         uint8    // bit 1<<Visibility
@@ -41,7 +42,7 @@ type query struct {
 
 // parse validates req.
 func (x *Index) parse(req *searchv1.SearchSlotsRequest, now time.Time) (*query, error) {
-	q := &query{mode: req.GetMode(), doctor: strings.TrimSpace(req.GetPatientDoctor())}
+	q := &query{mode: req.GetMode(), doctor: strings.TrimSpace(req.GetPatientDoctor()), now: now.Unix()}
 	var err error
 	if q.place, err = x.ref.locate(req); err != nil {
 		return nil, err

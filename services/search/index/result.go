@@ -125,6 +125,9 @@ func (b *builder) summary(it *item) *searchv1.SlotSummary {
 	s := &searchv1.SlotSummary{Name: it.name, StartTime: ts(it.start), EndTime: ts(it.end),
 		Visibility: commonv1.Visibility(it.vis), AppointmentType: commonv1.AppointmentType(it.appt),
 		Vendor: b.s.st.vendors.name(it.vendor), RemainingPlaces: it.places}
+	if until, ok := b.s.st.holds[it.name]; ok && until > b.s.q.now {
+		s.HoldExpireTime = ts(until)
+	}
 	for mode := commonv1.ConsultationMode(1); mode < 8; mode++ {
 		if it.modes&(1<<mode) != 0 {
 			s.ConsultationModes = append(s.ConsultationModes, mode)

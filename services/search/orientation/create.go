@@ -90,6 +90,9 @@ func (s *Server) create(ctx context.Context, k *idempotency.Key, p *auth.Princip
 	if err := s.store.CreateOrientation(ctx, k, o, vendor, now.Add(s.holdFor)); err != nil {
 		return nil, slotError(err, o.GetSlot())
 	}
+	if o.GetSlot() != "" {
+		s.held()
+	}
 	return o, nil
 }
 

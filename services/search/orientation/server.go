@@ -42,6 +42,9 @@ type Config struct {
 	HoldFor time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Held, when set, is called after a slot was held (by HoldSlot or an
+	// orientation), so that this replica's results show it at once.
+	Held func()
 }
 
 // Server implements searchv1.OrientationServiceServer.
@@ -54,12 +57,13 @@ type Server struct {
 	creds   []grpc.CallOption
 	holdFor time.Duration
 	now     func() time.Time
+	held    func()
 }
 
 // NewServer returns the server.
 func NewServer(cfg Config) *Server {
 	s := &Server{store: cfg.Store, pages: cfg.Pages, avail: cfg.Availability, auth: cfg.Auth,
-		holdFor: cfg.HoldFor, now: cfg.Now}
+		holdFor: cfg.HoldFor, now: cfg.Now, held: cfg.Held}
 	if cfg.Credentials != nil {
 		s.creds = []grpc.CallOption{cfg.Credentials}
 	}
@@ -68,6 +72,9 @@ func NewServer(cfg Config) *Server {
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.held == nil {
+		s.held = func() {}
 	}
 	return s
 }
@@ -98,6 +105,7 @@ func (s *Server) HoldSlot(ctx context.Context, req *searchv1.HoldSlotRequest) (*
 	if err != nil {
 		return nil, slotError(err, req.GetSlot())
 	}
+	s.held()
 	return &searchv1.SlotHold{Slot: req.GetSlot(), Holder: p.Subject, ExpireTime: timestamp(until)}, nil
 }
 

@@ -51,3 +51,22 @@ func hold(ctx context.Context, tx *sql.Tx, slot, holder string, now, until time.
 	}
 	return nil
 }
+
+// LiveHolds returns the holds alive at now: slot name → end of its hold.
+func (s *Store) LiveHolds(ctx context.Context, now time.Time) (map[string]time.Time, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT slot, expire_time_us FROM slot_holds WHERE expire_time_us > $1`, now.UnixMicro())
+	if err != nil {
+		return nil, s.classify(err)
+	}
+	defer rows.Close()
+	holds := map[string]time.Time{}
+	for rows.Next() {
+		var slot string
+		var until int64
+		if err := rows.Scan(&slot, &until); err != nil {
+			return nil, s.classify(err)
+		}
+		holds[slot] = time.UnixMicro(until)
+	}
+	return holds, s.classify(rows.Err())
+}
