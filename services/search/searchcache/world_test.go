@@ -1,9 +1,9 @@
 package searchcache
 
 import (
-	"google.golang.org/protobuf/proto"
 	"context"
 	"crypto/rand"
+	"google.golang.org/protobuf/proto"
 	"math"
 	"os"
 	"strconv"
