@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
@@ -74,7 +75,15 @@ func New(ctx context.Context, opts Options) (http.Handler, error) {
 	if opts.MaxInFlight <= 0 {
 		opts.MaxInFlight = DefaultMaxInFlight
 	}
-	h := accessLog(opts.Logger, limitInFlight(opts.MaxInFlight, root))
-	h = withRequestID(h)
-	return traced(h, opts), nil
+	mp := opts.MeterProvider
+	if mp == nil {
+		mp = otel.GetMeterProvider()
+	}
+	rejected, err := mp.Meter("github.com/sas-platform/sas/services/gateway").Int64Counter("sas.gateway.overload.rejected",
+		metric.WithDescription("REST requests refused with 429 because SAS_MAX_IN_FLIGHT were under way"), metric.WithUnit("{request}"))
+	if err != nil {
+		return nil, err
+	}
+	h := withRequestID(accessLog(opts.Logger, root))
+	return limitInFlight(opts.MaxInFlight, rejected, traced(h, opts)), nil
 }

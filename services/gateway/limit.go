@@ -1,8 +1,11 @@
 package gateway
 
 import (
+	"context"
 	"net/http"
 	"strings"
+
+	"go.opentelemetry.io/otel/metric"
 )
 
 // DefaultMaxInFlight is how many API requests the gateway serves at once
@@ -18,8 +21,10 @@ const overloadBody = `{"code":8,"message":"too many requests under way: retry sh
 // already under way. Past saturation, a request that waits only adds to the
 // latency of all the others: refusing the excess at the door keeps the
 // answered ones fast and the goodput at the saturation rate. Probes are
-// never refused.
-func limitInFlight(max int, next http.Handler) http.Handler {
+// never refused. It is the outermost handler, so that a refusal costs no
+// span, request id or access log line (overload is when they cost most);
+// refusals are counted in rejected instead.
+func limitInFlight(max int, rejected metric.Int64Counter, next http.Handler) http.Handler {
 	slots := make(chan struct{}, max)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || strings.HasPrefix(r.URL.Path, "/dev/") {
@@ -31,6 +36,7 @@ func limitInFlight(max int, next http.Handler) http.Handler {
 			defer func() { <-slots }()
 			next.ServeHTTP(w, r)
 		default:
+			rejected.Add(context.Background(), 1)
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("Retry-After", "1")
 			w.WriteHeader(http.StatusTooManyRequests)

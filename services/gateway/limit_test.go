@@ -2,11 +2,15 @@ package gateway
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 )
 
 // TestLimitInFlight holds two requests in a handler limited to two: a third
@@ -16,7 +20,12 @@ func TestLimitInFlight(t *testing.T) {
 	release := make(chan struct{})
 	var entered sync.WaitGroup
 	entered.Add(2)
-	h := limitInFlight(2, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	reader := sdkmetric.NewManualReader()
+	rejected, err := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)).Meter("test").Int64Counter("rejected")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := limitInFlight(2, rejected, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/v1/slow" {
 			entered.Done()
 			<-release
@@ -52,6 +61,13 @@ func TestLimitInFlight(t *testing.T) {
 		t.Errorf("probe refused under load: %v %v", resp, err)
 	} else {
 		resp.Body.Close()
+	}
+	var rm metricdata.ResourceMetrics
+	if err := reader.Collect(context.Background(), &rm); err != nil {
+		t.Fatal(err)
+	}
+	if sum, ok := rm.ScopeMetrics[0].Metrics[0].Data.(metricdata.Sum[int64]); !ok || sum.DataPoints[0].Value != 1 {
+		t.Errorf("refusals counted: %+v, want 1", rm.ScopeMetrics[0].Metrics[0].Data)
 	}
 	close(release)
 	wg.Wait()
