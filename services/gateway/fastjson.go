@@ -23,15 +23,27 @@ import (
 // non-proto values, streaming chunks, decoding and content type are unchanged.
 type jsonMarshaler struct {
 	*runtime.JSONPb
+	encoded *jsonCache
 }
 
 // newJSONMarshaler wraps pb.
 func newJSONMarshaler(pb *runtime.JSONPb) *jsonMarshaler {
-	return &jsonMarshaler{JSONPb: pb}
+	return &jsonMarshaler{JSONPb: pb, encoded: newJSONCache(encodedJSONBudget)}
 }
 
-// Marshal encodes v with the fast encoder when it can, else with JSONPb.
+// Marshal encodes v with the fast encoder when it can, else with JSONPb. A
+// message left encoded (keepEncoded) gets the JSON of its bytes, cached.
 func (j *jsonMarshaler) Marshal(v any) ([]byte, error) {
+	if m, ok := v.(proto.Message); ok {
+		if raw, ok := encodedOnly(m.ProtoReflect()); ok {
+			return j.encoded.encodedJSON(m.ProtoReflect(), raw, j.marshal)
+		}
+	}
+	return j.marshal(v)
+}
+
+// marshal encodes v with the fast encoder when it can, else with JSONPb.
+func (j *jsonMarshaler) marshal(v any) ([]byte, error) {
 	if m, ok := v.(proto.Message); ok && j.fastOptions() {
 		if b, ok := marshalFast(m); ok {
 			return b, nil

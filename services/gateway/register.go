@@ -45,7 +45,7 @@ func services() map[string][]registerFunc {
 			availabilityv1.RegisterAppointmentServiceHandler,
 		},
 		Search: {
-			searchv1.RegisterSearchServiceHandler,
+			registerSearch,
 			searchv1.RegisterOrientationServiceHandler,
 		},
 	}
