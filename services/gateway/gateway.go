@@ -42,7 +42,7 @@ type Options struct {
 	// handler), e.g. sasd's development OIDC issuer.
 	Extra map[string]http.Handler
 	// MaxInFlight bounds the requests served at once; the excess gets 429
-	// at once (InFlightPerCPU per CPU when 0).
+	// at once (DefaultMaxInFlight when 0).
 	MaxInFlight int
 }
 
@@ -73,7 +73,7 @@ func New(ctx context.Context, opts Options) (http.Handler, error) {
 		root = sm
 	}
 	if opts.MaxInFlight <= 0 {
-		opts.MaxInFlight = defaultMaxInFlight()
+		opts.MaxInFlight = DefaultMaxInFlight
 	}
 	mp := opts.MeterProvider
 	if mp == nil {

@@ -3,20 +3,14 @@ package gateway
 import (
 	"context"
 	"net/http"
-	"runtime"
 	"strings"
 
 	"go.opentelemetry.io/otel/metric"
 )
 
-// InFlightPerCPU is how many API requests the gateway serves at once per
-// CPU (GOMAXPROCS) when Options.MaxInFlight is 0: past a few per core, an
-// admitted request only waits for the CPU, and the requests to refuse wait
-// behind them before they can even be read.
-const InFlightPerCPU = 16
-
-// defaultMaxInFlight is the bound when Options.MaxInFlight is 0.
-func defaultMaxInFlight() int { return InFlightPerCPU * runtime.GOMAXPROCS(0) }
+// DefaultMaxInFlight is how many API requests the gateway serves at once
+// when Options.MaxInFlight is 0.
+const DefaultMaxInFlight = 128
 
 // overloadBody is the JSON status of a request refused for overload, as the
 // gateway writes gRPC errors (google.rpc.Status).
