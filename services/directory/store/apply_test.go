@@ -3,13 +3,13 @@ package store
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/stdlib"
 
 	directoryv1 "github.com/sas-platform/sas/gen/sas/directory/v1"
+	"github.com/sas-platform/sas/services/platform/dbtest"
 	"github.com/sas-platform/sas/services/platform/postgres"
 	"github.com/sas-platform/sas/services/platform/postgres/pgtest"
 )
@@ -130,10 +130,10 @@ func TestReplicasFeedSkipsNothing(t *testing.T) {
 	if err := a.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
 	stop := time.Now().Add(2 * time.Second)
+	var writers []func()
 	for w := range 4 {
-		wg.Go(func() {
+		writers = append(writers, func() {
 			for i := 0; time.Now().Before(stop); i++ {
 				if _, err := replicas[w%2].SetOptOut(ctx, fmt.Sprintf("81000000000%d", w), i%2 == 0); err != nil {
 					t.Errorf("writer %d: %v", w, err)
@@ -142,44 +142,12 @@ func TestReplicasFeedSkipsNothing(t *testing.T) {
 			}
 		})
 	}
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	seen := map[int64]bool{}
-	var after int64
-	follow := func() {
-		for {
-			list, err := replicas[1].Changes(ctx, after, 1000)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(list) == 0 {
-				return
-			}
-			for _, c := range list {
-				seen[c.Seq], after = true, c.Seq
-			}
+	dbtest.FollowFeed(t, 100, func(after int64) ([]int64, error) {
+		list, err := replicas[1].Changes(ctx, after, 1000)
+		seqs := make([]int64, len(list))
+		for i, c := range list {
+			seqs[i] = c.Seq
 		}
-	}
-	for running := true; running; {
-		select {
-		case <-done:
-			running = false
-		default:
-		}
-		follow()
-	}
-	follow()
-	all, err := replicas[0].Changes(ctx, 0, 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var missed []int64
-	for _, c := range all {
-		if !seen[c.Seq] {
-			missed = append(missed, c.Seq)
-		}
-	}
-	if len(all) < 100 || len(missed) > 0 {
-		t.Errorf("%d changes, the watcher missed %d: %v", len(all), len(missed), missed[:min(len(missed), 10)])
-	}
+		return seqs, err
+	}, writers...)
 }
