@@ -5,6 +5,7 @@ package search
 
 import (
 	"context"
+	"maps"
 	"sync"
 	"time"
 
@@ -136,6 +137,10 @@ const holdsEvery = time.Second
 func followHolds(ctx context.Context, st *orientation.Store, model *feed.Model, cache *searchcache.Cache, held <-chan struct{}, a *app.App) {
 	tick := time.NewTicker(holdsEvery)
 	defer tick.Stop()
+	// What the index was last given: the same holds again would take its
+	// write lock, holding searches, to change nothing.
+	var given map[string]time.Time
+	var givenTo *index.Index
 	for {
 		select {
 		case <-ctx.Done():
@@ -154,9 +159,13 @@ func followHolds(ctx context.Context, st *orientation.Store, model *feed.Model, 
 			}
 			continue
 		}
+		if x == givenTo && maps.EqualFunc(holds, given, time.Time.Equal) {
+			continue
+		}
 		if cells := x.SetHolds(holds); len(cells) > 0 {
 			cache.Invalidate(ctx, cells)
 		}
+		given, givenTo = holds, x
 	}
 }
 

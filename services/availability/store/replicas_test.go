@@ -50,12 +50,6 @@ func TestReplicasFeedSkipsNothing(t *testing.T) {
 			}
 		})
 	}
-	dbtest.FollowFeed(t, 100, func(after int64) ([]int64, error) {
-		list, err := replicas[1].Changes(ctx, after, 1000)
-		seqs := make([]int64, len(list))
-		for i, c := range list {
-			seqs[i] = c.Seq
-		}
-		return seqs, err
-	}, writers...)
+	dbtest.FollowFeed(t, 100, func(after int64) ([]store.Change, error) { return replicas[1].Changes(ctx, after, 1000) },
+		func(c store.Change) int64 { return c.Seq }, writers...)
 }

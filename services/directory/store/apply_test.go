@@ -18,19 +18,30 @@ func pro(id string) *directoryv1.Professional {
 	return &directoryv1.Professional{Name: ProfessionalName(id), NationalId: id, Profession: "professions/10", FamilyName: "TEST"}
 }
 
+// importPros imports professionals of these national ids in one import.
+func importPros(t *testing.T, db *DB, ids ...string) {
+	t.Helper()
+	a, err := db.BeginApply(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range ids {
+		if err := a.PutProfessional(pro(id), uint64(i+1), nil, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestOptOutDuringImport checks, on PostgreSQL, that an opt-out is not held
 // back by an import in progress, and that the feed keeps every change once.
 // (SQLite has a single writer: there the opt-out waits for the import.)
 func TestOptOutDuringImport(t *testing.T) {
 	ctx := context.Background()
 	db := New(stdlib.OpenDBFromPool(pgtest.New(t, "directory", Migrations("postgres"))), postgres.ClassifyError)
-	first, err := db.BeginApply(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := first.PutProfessional(pro("810000000001"), 1, nil, false); err != nil || first.Commit() != nil {
-		t.Fatal(err)
-	}
+	importPros(t, db, "810000000001")
 	running, err := db.BeginApply(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -68,13 +79,7 @@ func TestOptOutOfAProfessionalBeingImported(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	db := New(stdlib.OpenDBFromPool(pgtest.New(t, "directory", Migrations("postgres"))), postgres.ClassifyError)
-	first, err := db.BeginApply(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := first.PutProfessional(pro("810000000001"), 1, nil, false); err != nil || first.Commit() != nil {
-		t.Fatal(err)
-	}
+	importPros(t, db, "810000000001")
 	running, err := db.BeginApply(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -118,18 +123,7 @@ func TestReplicasFeedSkipsNothing(t *testing.T) {
 	defer cancel()
 	pool := pgtest.New(t, "directory", Migrations("postgres"))
 	replicas := []*DB{New(stdlib.OpenDBFromPool(pool), postgres.ClassifyError), New(stdlib.OpenDBFromPool(pool), postgres.ClassifyError)}
-	a, err := replicas[0].BeginApply(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for w := range 4 {
-		if err := a.PutProfessional(pro(fmt.Sprintf("81000000000%d", w)), uint64(w), nil, false); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := a.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	importPros(t, replicas[0], "810000000000", "810000000001", "810000000002", "810000000003")
 	stop := time.Now().Add(2 * time.Second)
 	var writers []func()
 	for w := range 4 {
@@ -142,12 +136,6 @@ func TestReplicasFeedSkipsNothing(t *testing.T) {
 			}
 		})
 	}
-	dbtest.FollowFeed(t, 100, func(after int64) ([]int64, error) {
-		list, err := replicas[1].Changes(ctx, after, 1000)
-		seqs := make([]int64, len(list))
-		for i, c := range list {
-			seqs[i] = c.Seq
-		}
-		return seqs, err
-	}, writers...)
+	dbtest.FollowFeed(t, 100, func(after int64) ([]Change, error) { return replicas[1].Changes(ctx, after, 1000) },
+		func(c Change) int64 { return c.Seq }, writers...)
 }

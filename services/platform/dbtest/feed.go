@@ -5,14 +5,22 @@ import (
 	"testing"
 )
 
-// FollowFeed follows a change feed as a watcher does, asking seqs for the
-// sequence numbers after the last one it saw (a page of them), while the
+// FollowFeed follows a change feed as a watcher does, asking changes for a
+// page of those after the last sequence number (seq) it saw, while the
 // writers run; once they return it reads the whole feed again from the
 // start, and fails t when the watcher
 // missed a change (one committed behind a number it had already passed), or
 // when the writers made fewer than minChanges.
-func FollowFeed(t *testing.T, minChanges int, seqs func(after int64) ([]int64, error), writers ...func()) {
+func FollowFeed[C any](t *testing.T, minChanges int, changes func(after int64) ([]C, error), seq func(C) int64, writers ...func()) {
 	t.Helper()
+	seqs := func(after int64) ([]int64, error) {
+		page, err := changes(after)
+		out := make([]int64, len(page))
+		for i, c := range page {
+			out[i] = seq(c)
+		}
+		return out, err
+	}
 	var wg sync.WaitGroup
 	for _, w := range writers {
 		wg.Go(w)
