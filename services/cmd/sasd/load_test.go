@@ -41,15 +41,17 @@ func loadDuration() time.Duration {
 	return 10 * time.Second
 }
 
-// startPostgres runs sasd on a fresh PostgreSQL database and Redis, and
-// returns it with the database URL.
+// startPostgres runs sasd as a process of its own on a fresh PostgreSQL
+// database and Redis, and returns it with the database URL.
 func startPostgres(b *testing.B, args ...string) (platform, string) {
 	url := pgtest.NewEmpty(b)
 	redisURL := os.Getenv("SAS_TEST_REDIS_URL")
 	if redisURL == "" {
 		redisURL = "redis://127.0.0.1:6379/0"
 	}
-	return startBench(b, append([]string{"-postgres-url", url, "-redis-url", redisURL}, args...)...), url
+	p, proc := startChild(b, append([]string{"-postgres-url", url, "-redis-url", redisURL}, args...)...)
+	p.proc = proc
+	return p, url
 }
 
 // settle waits for the background work that follows a demo import (the

@@ -38,6 +38,7 @@ type platform struct {
 	rest  string // http://127.0.0.1:port
 	token string // national admin (bootstrap credential)
 	dir   string // data folder
+	proc  child  // sasd's process when it runs apart (load runs); zero in-process
 }
 
 // syncBuffer collects the process's logs across goroutines.
@@ -61,6 +62,12 @@ func (s *syncBuffer) String() string {
 // start runs sasd with args until the test ends, and checks it then stops cleanly.
 func start(t *testing.T, args ...string) platform { return startBench(t, args...) }
 
+// testArgs are the settings of a test's sasd: loopback on ports of its
+// own, data in dir, warnings and errors only.
+func testArgs(dir string) []string {
+	return []string{"-grpc-addr", "127.0.0.1:0", "-http-addr", "127.0.0.1:0", "-data-dir", dir, "-log-level", "warn"}
+}
+
 // startBench is start for tests and benchmarks.
 func startBench(t testing.TB, args ...string) platform {
 	t.Helper()
@@ -71,7 +78,7 @@ func startBench(t testing.TB, args ...string) platform {
 	logs := &syncBuffer{}
 	done := make(chan error, 1)
 	dir := t.TempDir()
-	args = append([]string{"-grpc-addr", "127.0.0.1:0", "-http-addr", "127.0.0.1:0", "-data-dir", dir, "-log-level", "warn"}, args...)
+	args = append(testArgs(dir), args...)
 	go func() {
 		done <- p.Run(ctx, args, app.IO{Getenv: func(string) string { return "" }, Stdout: io.Discard, Stderr: logs})
 	}()
@@ -85,21 +92,7 @@ func startBench(t testing.TB, args ...string) platform {
 		cancel()
 		t.Fatalf("sasd did not start within a minute\n%s", logs)
 	}
-	anon, err := grpc.NewClient(got[0], grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	token := bootstrapToken(t, anon, dir)
-	conn, err := grpc.NewClient(got[0], grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(&auth.TokenSource{Fetch: func(context.Context) (string, time.Time, error) {
-			return token, time.Now().Add(time.Hour), nil
-		}}))
-	if err != nil {
-		t.Fatal(err)
-	}
 	t.Cleanup(func() {
-		conn.Close()
-		anon.Close()
 		cancel()
 		select {
 		case err := <-done:
@@ -110,7 +103,30 @@ func startBench(t testing.TB, args ...string) platform {
 			t.Errorf("sasd did not stop within 30 s\n%s", logs)
 		}
 	})
-	return platform{conn: conn, anon: anon, rest: "http://" + got[1], token: token, dir: dir}
+	return connect(t, got[0], got[1], dir)
+}
+
+// connect returns the platform sasd serves on grpcAddr and httpAddr, with
+// its data in dir; the connections close when t ends, before sasd stops.
+func connect(t testing.TB, grpcAddr, httpAddr, dir string) platform {
+	t.Helper()
+	anon, err := grpc.NewClient(grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := bootstrapToken(t, anon, dir)
+	conn, err := grpc.NewClient(grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithPerRPCCredentials(&auth.TokenSource{Fetch: func(context.Context) (string, time.Time, error) {
+			return token, time.Now().Add(time.Hour), nil
+		}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		conn.Close()
+		anon.Close()
+	})
+	return platform{conn: conn, anon: anon, rest: "http://" + httpAddr, token: token, dir: dir}
 }
 
 // bootstrapToken signs in with the credential sasd wrote on its first start.

@@ -8,9 +8,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
-	"runtime"
-	"runtime/debug"
-	"runtime/pprof"
 	"slices"
 	"sort"
 	"strconv"
@@ -89,24 +86,6 @@ type discardAnswers struct{}
 func (discardAnswers) Marshal(v any) ([]byte, error) { return proto.Marshal(v.(proto.Message)) }
 func (discardAnswers) Unmarshal([]byte, any) error   { return nil }
 func (discardAnswers) Name() string                  { return "proto" }
-
-// profile writes a CPU profile of one phase of a load run (sasd runs in
-// the benchmark's process) to $SAS_BENCH_CPUPROFILE-<phase>.pprof, when
-// that is set; it returns the function that stops it.
-func profile(b *testing.B, phase string) (stop func()) {
-	prefix := os.Getenv("SAS_BENCH_CPUPROFILE")
-	if prefix == "" {
-		return func() {}
-	}
-	f, err := os.Create(prefix + "-" + phase + ".pprof")
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		b.Fatal(err)
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }
-}
 
 // worldSize is the national dataset with SAS_BENCH_FULL=1 (400,000
 // professionals, 120,000 sites, 1,500,000 slots), else a tenth of it.
@@ -333,6 +312,9 @@ func (w *searchWorld) restSearch(client *http.Client, req *searchv1.SearchSlotsR
 	defer resp.Body.Close()
 	if resp.StatusCode != 200 {
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 120))
+		// Read to the end, as a browser does, so that the connection
+		// serves the next request: a refusal must not cost a new one.
+		_, _ = io.Copy(io.Discard, resp.Body)
 		return fmt.Errorf("status %d: %s", resp.StatusCode, msg)
 	}
 	// Read to the end, without keeping it: the load generator shares the
@@ -410,23 +392,16 @@ func hasSlot(res *searchv1.SearchSlotsResponse, start time.Time, pro string) boo
 func BenchmarkSearchLoad(b *testing.B) {
 	w := newSearchWorld(b)
 	b.Logf("set-up: %s", w.setup.Round(time.Second))
-	var ms runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&ms)
-	gogc := debug.SetGCPercent(-1)
-	debug.SetGCPercent(gogc)
-	b.Logf("heap after set-up (sasd and this benchmark's own data, one process): %d MB live, %d objects, GOGC=%d",
-		ms.HeapAlloc>>20, ms.HeapObjects, gogc)
+	proc := w.p.proc
+	heap := os.DevNull
 	if prefix := os.Getenv("SAS_BENCH_CPUPROFILE"); prefix != "" {
-		f, err := os.Create(prefix + "-heap.pprof")
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := pprof.WriteHeapProfile(f); err != nil {
-			b.Fatal(err)
-		}
-		f.Close()
+		heap = prefix + "-heap.pprof"
 	}
+	if err := proc.save(proc.debug+"/debug/pprof/heap?gc=1", heap); err != nil { // collects first
+		b.Fatal(err)
+	}
+	u := proc.usage(b)
+	b.Logf("sasd's heap after set-up: %d MB live, %d objects", u.heap>>20, u.objects)
 	w.refresh(b)
 	rate := 500.0
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}
@@ -439,23 +414,25 @@ func BenchmarkSearchLoad(b *testing.B) {
 		for i := range queries {
 			queries[i] = w.query(r)
 		}
-		stop := profile(b, "miss")
+		wait, cost := proc.profile(b, "miss", loadDuration()), proc.cost(b)
 		miss := loadgen.Run(context.Background(), loadgen.Config{Rate: rate, Duration: loadDuration()}, func(_ context.Context, i int) error {
 			return w.restSearch(client, queries[i%len(queries)])
 		})
-		stop()
+		wait()
 		b.Logf("REST cache miss at %.0f/s: %s", rate, miss)
+		b.Logf("  %s", cost(miss.Sent))
 		// Hits: 200 queries asked again and again.
 		warm := queries[:200]
 		for _, q := range warm {
 			_ = w.restSearch(client, q)
 		}
-		stop = profile(b, "hit")
+		wait, cost = proc.profile(b, "hit", loadDuration()), proc.cost(b)
 		hit := loadgen.Run(context.Background(), loadgen.Config{Rate: rate, Duration: loadDuration()}, func(_ context.Context, i int) error {
 			return w.restSearch(client, warm[i%len(warm)])
 		})
-		stop()
+		wait()
 		b.Logf("REST cache hit at %.0f/s: %s", rate, hit)
+		b.Logf("  %s", cost(hit.Sent))
 		// Throughput at 80 % hits, closed loop.
 		mixed := func(i int) *searchv1.SearchSlotsRequest {
 			if i%5 == 4 {
@@ -463,25 +440,29 @@ func BenchmarkSearchLoad(b *testing.B) {
 			}
 			return warm[i%len(warm)]
 		}
-		stop = profile(b, "grpc")
+		wait, cost = proc.profile(b, "grpc", loadDuration()), proc.cost(b)
 		g := loadgen.Run(context.Background(), loadgen.Config{Workers: 32, Duration: loadDuration()}, func(_ context.Context, i int) error {
 			_, err := grpcSearch.SearchSlots(reg, mixed(i), grpc.ForceCodec(discardAnswers{}))
 			return err
 		})
-		stop()
+		wait()
 		b.Logf("gRPC 80%% hits, 32 callers: %s", g)
-		stop = profile(b, "rest")
+		b.Logf("  %s", cost(g.Sent))
+		wait, cost = proc.profile(b, "rest", loadDuration()), proc.cost(b)
 		rest := loadgen.Run(context.Background(), loadgen.Config{Workers: 32, Duration: loadDuration()}, func(_ context.Context, i int) error {
 			return w.restSearch(client, mixed(i))
 		})
-		stop()
+		wait()
 		b.Logf("REST 80%% hits, 32 callers: %s (%.0f%% of gRPC)", rest, 100*rest.Throughput()/g.Throughput())
+		b.Logf("  %s", cost(rest.Sent))
 		// Overload: twice the REST saturation rate, open loop.
+		cost = proc.cost(b)
 		over := loadgen.Run(context.Background(), loadgen.Config{Rate: 2 * rest.Throughput(), Workers: 512, Duration: loadDuration()}, func(_ context.Context, i int) error {
 			return w.restSearch(client, mixed(i))
 		})
 		b.Logf("overload at %.0f/s: %s, goodput %.0f%% of the saturation rate", 2*rest.Throughput(), over,
 			100*over.Throughput()/rest.Throughput())
+		b.Logf("  %s", cost(over.Sent))
 		for msg, n := range over.Errors {
 			b.Logf("  %d× %.100s", n, msg)
 		}

@@ -88,6 +88,9 @@ func (p Process) serve(ctx context.Context, a *App, stdout io.Writer) error {
 	}
 	a.OnClose("in-memory connection", func(context.Context) error { return conn.Close() })
 	a.peers.self = conn
+	if err := a.serveDebug(); err != nil {
+		return err
+	}
 	srv, err := p.register(ctx, a)
 	if err != nil {
 		return err

@@ -18,6 +18,8 @@ type Settings struct {
 	LogLevel     string
 	OTLPEndpoint string
 	PageTokenKey string
+	// DebugAddr serves the Go runtime's profiles and counters; empty: off.
+	DebugAddr string
 	// DemoProfessionals is the size of the synthetic directory loaded into an empty store.
 	DemoProfessionals int
 	// MigrateOnly opens and migrates the stores, then exits (a migrations Job).
@@ -90,6 +92,7 @@ func (s *Settings) Declare(set *config.Set, http bool) {
 	set.String(&s.ServiceSecret, "service-secret", "SAS_SERVICE_SECRET", "", "shared secret with which the platform's services obtain service tokens from accounts; required with SAS_ACCOUNTS_ADDR. Empty: random at start (one process)")
 	s.Accounts.declare(set)
 	s.Availability.declare(set)
+	set.String(&s.DebugAddr, "debug-addr", "SAS_DEBUG_ADDR", "", "listen address of the Go runtime's profiles (/debug/pprof/) and counters (/debug/vars), e.g. 127.0.0.1:6060; unauthenticated, so keep it off the service port. Empty: off")
 	set.Bool(&s.MigrateOnly, "migrate-only", "SAS_MIGRATE_ONLY", false, "open and migrate the stores of the process's services, then exit 0 without serving (the Kubernetes migrations Job)")
 	set.Int(&s.DemoProfessionals, "demo-professionals", "SAS_DEMO_PROFESSIONALS", 0, "when the directory is empty at start, import a synthetic extraction of this many professionals (make run sets 5000). 0: none")
 	s.declareCommon(set)

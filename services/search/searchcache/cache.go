@@ -195,28 +195,47 @@ var passed = func() map[protowire.Number]bool {
 // radius, totals, page token) and keeps its results, nearly all of its
 // bytes, encoded as they are: they are unknown to the message returned, and
 // go out on the wire unchanged, as the same fields, instead of being decoded
-// into thousands of objects and encoded again at every hit.
+// into thousands of objects and encoded again at every hit. b is the
+// caller's own: the results alias it when they follow one another in it,
+// as put writes them, so that a hit copies none of them.
 func decodeEntry(b []byte) (*searchv1.SearchSlotsResponse, error) {
 	var small, results []byte
-	for rest := b; len(rest) > 0; {
-		num, typ, n := protowire.ConsumeTag(rest)
+	start, end := 0, 0 // the passed fields are b[start:end] while they are contiguous
+	for off := 0; off < len(b); {
+		num, typ, n := protowire.ConsumeTag(b[off:])
 		if n < 0 {
 			return nil, protowire.ParseError(n)
 		}
-		m := protowire.ConsumeFieldValue(num, typ, rest[n:])
+		m := protowire.ConsumeFieldValue(num, typ, b[off+n:])
 		if m < 0 {
 			return nil, protowire.ParseError(m)
 		}
-		if passed[num] {
-			results = append(results, rest[:n+m]...)
-		} else {
-			small = append(small, rest[:n+m]...)
+		next := off + n + m
+		switch {
+		case !passed[num]:
+			small = append(small, b[off:next]...)
+		case results == nil && (end == 0 || end == off):
+			if end == 0 {
+				start = off
+			}
+			end = next
+		default:
+			if results == nil {
+				results = append(make([]byte, 0, len(b)), b[start:end]...)
+			}
+			results = append(results, b[off:next]...)
 		}
-		rest = rest[n+m:]
+		off = next
+	}
+	if results == nil {
+		results = b[start:end:end]
 	}
 	res := &searchv1.SearchSlotsResponse{}
 	if err := proto.Unmarshal(small, res); err != nil {
 		return nil, err
+	}
+	if u := res.ProtoReflect().GetUnknown(); len(u) > 0 {
+		results = append(append(make([]byte, 0, len(u)+len(results)), u...), results...) // fields of no known kind: keep them too
 	}
 	res.ProtoReflect().SetUnknown(results)
 	return res, nil

@@ -39,7 +39,9 @@ func New(ctx context.Context, cfg Config) (*Cache, error) {
 }
 
 func (c *Cache) start(ctx context.Context) error {
-	if err := redisotel.InstrumentTracing(c.client); err != nil {
+	// Spans name the command only: a statement would copy every cached
+	// answer into its span, and the caller's line costs a stack walk a call.
+	if err := redisotel.InstrumentTracing(c.client, redisotel.WithDBStatement(false), redisotel.WithCallerEnabled(false)); err != nil {
 		return err
 	}
 	if err := redisotel.InstrumentMetrics(c.client, redisotel.WithCloseChan(c.stop)); err != nil {

@@ -4,10 +4,15 @@ import (
 	"context"
 	"crypto/rand"
 	"os"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"go.opentelemetry.io/otel"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.uber.org/goleak"
 
 	"github.com/sas-platform/sas/services/platform/cache"
@@ -106,5 +111,34 @@ func TestKeysUnderPrefix(t *testing.T) {
 	keys, err := c.client.Keys(ctx, c.prefix+"*").Result()
 	if err != nil || len(keys) != 3 {
 		t.Fatalf("keys under %s = %v, %v; want value, tag set and lock", c.prefix, keys, err)
+	}
+}
+
+// TestSpansCarryNoValue checks that the traces of the cache name its
+// commands without copying what is cached (search answers) into them.
+func TestSpansCarryNoValue(t *testing.T) {
+	rec := tracetest.NewSpanRecorder()
+	prev := otel.GetTracerProvider()
+	otel.SetTracerProvider(sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec)))
+	t.Cleanup(func() { otel.SetTracerProvider(prev) })
+	ctx := context.Background()
+	c := newTestCache(t)
+	if err := c.Set(ctx, "k", []byte("the cached answer"), time.Minute, "cell"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Get(ctx, "k"); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range rec.Ended() {
+		names = append(names, s.Name())
+		for _, kv := range s.Attributes() {
+			if v := kv.Value.Emit(); strings.Contains(v, "cached answer") || strings.Contains(kv.Value.Emit(), c.prefix) {
+				t.Errorf("span %s: attribute %s = %q", s.Name(), kv.Key, v)
+			}
+		}
+	}
+	if !slices.Contains(names, "get") {
+		t.Errorf("spans %v: want one for get", names)
 	}
 }
