@@ -18,7 +18,7 @@ import (
 
 // registerSearch registers SearchService's REST routes with a client that
 // keeps search answers encoded (see keepEncoded).
-func registerSearch(ctx context.Context, mux *runtime.ServeMux, conn *grpc.ClientConn) error {
+func registerSearch(ctx context.Context, mux *runtime.ServeMux, conn grpc.ClientConnInterface) error {
 	return searchv1.RegisterSearchServiceHandlerClient(ctx, mux, searchClient{searchv1.NewSearchServiceClient(conn), conn})
 }
 

@@ -32,6 +32,10 @@ type Options struct {
 	// Availability, Search) on a connection of its own, the services being
 	// deployed apart; the others go to Conn.
 	Conns map[string]*grpc.ClientConn
+	// Local, when set, is what the REST routes call the services through
+	// instead of Conn: in sasd, its own services in memory, through every
+	// interceptor but without HTTP/2 (grpcserver.Server.Local).
+	Local grpc.ClientConnInterface
 	// TracerProvider traces HTTP requests; the global provider when nil.
 	TracerProvider trace.TracerProvider
 	// MeterProvider records HTTP metrics; the global provider when nil.
@@ -57,7 +61,7 @@ func New(ctx context.Context, opts Options) (http.Handler, error) {
 		opts.Logger = slog.Default()
 	}
 	mux := newMux()
-	if err := register(ctx, mux, opts.Conn, opts.Conns); err != nil {
+	if err := register(ctx, mux, opts); err != nil {
 		return nil, fmt.Errorf("register services: %w", err)
 	}
 	if err := handleProbes(mux, opts.Conn); err != nil {

@@ -12,7 +12,15 @@ import (
 )
 
 // registerFunc registers the REST handlers of one service.
-type registerFunc func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error
+type registerFunc func(context.Context, *runtime.ServeMux, grpc.ClientConnInterface) error
+
+// client makes the registerFunc of a service from its generated
+// Register…HandlerClient and New…Client.
+func client[C any](register func(context.Context, *runtime.ServeMux, C) error, newClient func(grpc.ClientConnInterface) C) registerFunc {
+	return func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
+		return register(ctx, mux, newClient(cc))
+	}
+}
 
 // The platform's services, as Options.Conns names them.
 const (
@@ -27,40 +35,43 @@ const (
 func services() map[string][]registerFunc {
 	return map[string][]registerFunc{
 		Accounts: {
-			accountsv1.RegisterTerritoryServiceHandler,
-			accountsv1.RegisterAccountServiceHandler,
-			accountsv1.RegisterDelegationServiceHandler,
-			accountsv1.RegisterVendorServiceHandler,
-			accountsv1.RegisterAuthServiceHandler,
-			accountsv1.RegisterAuditServiceHandler,
-			accountsv1.RegisterRegulatorServiceHandler,
+			client(accountsv1.RegisterTerritoryServiceHandlerClient, accountsv1.NewTerritoryServiceClient),
+			client(accountsv1.RegisterAccountServiceHandlerClient, accountsv1.NewAccountServiceClient),
+			client(accountsv1.RegisterDelegationServiceHandlerClient, accountsv1.NewDelegationServiceClient),
+			client(accountsv1.RegisterVendorServiceHandlerClient, accountsv1.NewVendorServiceClient),
+			client(accountsv1.RegisterAuthServiceHandlerClient, accountsv1.NewAuthServiceClient),
+			client(accountsv1.RegisterAuditServiceHandlerClient, accountsv1.NewAuditServiceClient),
+			client(accountsv1.RegisterRegulatorServiceHandlerClient, accountsv1.NewRegulatorServiceClient),
 		},
 		Directory: {
-			directoryv1.RegisterDirectoryServiceHandler,
-			directoryv1.RegisterImportServiceHandler,
+			client(directoryv1.RegisterDirectoryServiceHandlerClient, directoryv1.NewDirectoryServiceClient),
+			client(directoryv1.RegisterImportServiceHandlerClient, directoryv1.NewImportServiceClient),
 		},
 		Availability: {
-			availabilityv1.RegisterAvailabilityServiceHandler,
-			availabilityv1.RegisterParticipationServiceHandler,
-			availabilityv1.RegisterAppointmentServiceHandler,
+			client(availabilityv1.RegisterAvailabilityServiceHandlerClient, availabilityv1.NewAvailabilityServiceClient),
+			client(availabilityv1.RegisterParticipationServiceHandlerClient, availabilityv1.NewParticipationServiceClient),
+			client(availabilityv1.RegisterAppointmentServiceHandlerClient, availabilityv1.NewAppointmentServiceClient),
 		},
 		Search: {
 			registerSearch,
-			searchv1.RegisterOrientationServiceHandler,
+			client(searchv1.RegisterOrientationServiceHandlerClient, searchv1.NewOrientationServiceClient),
 		},
 	}
 }
 
 // register adds the REST handlers of every service to mux, calling each
-// platform service on its own connection of conns, else on conn.
-func register(ctx context.Context, mux *runtime.ServeMux, conn *grpc.ClientConn, conns map[string]*grpc.ClientConn) error {
+// platform service on its own connection of opts.Conns, else on
+// opts.Local, else on opts.Conn.
+func register(ctx context.Context, mux *runtime.ServeMux, opts Options) error {
 	for svc, fns := range services() {
-		c := conns[svc]
-		if c == nil {
-			c = conn
+		var cc grpc.ClientConnInterface = opts.Conn
+		if c := opts.Conns[svc]; c != nil {
+			cc = c
+		} else if opts.Local != nil {
+			cc = opts.Local
 		}
 		for _, fn := range fns {
-			if err := fn(ctx, mux, c); err != nil {
+			if err := fn(ctx, mux, cc); err != nil {
 				return err
 			}
 		}

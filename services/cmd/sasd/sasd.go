@@ -31,7 +31,7 @@ func sasd() app.Process {
 
 func restGateway(ctx context.Context, a *app.App, conn *grpc.ClientConn) (*http.Server, error) {
 	h, err := gateway.New(ctx, gateway.Options{
-		Logger: a.Log, Conn: conn, TracerProvider: a.Telemetry.TracerProvider,
+		Logger: a.Log, Conn: conn, Local: a.Local(), TracerProvider: a.Telemetry.TracerProvider,
 		MeterProvider: a.Telemetry.MeterProvider, Propagators: a.Telemetry.Propagators, MaxInFlight: a.MaxInFlight,
 		Extra: extraRoutes(a, conn),
 	})

@@ -24,7 +24,8 @@ import (
 // its own gRPC server in memory, and the accounts service (for keys, service
 // tokens and the audit trail), local or remote.
 type peers struct {
-	self *grpc.ClientConn
+	self  *grpc.ClientConn
+	local grpc.ClientConnInterface
 
 	mu       sync.Mutex
 	accounts *grpc.ClientConn
@@ -36,6 +37,11 @@ type peers struct {
 // Self is a connection to the process's own gRPC server (in memory): calls
 // through it run every interceptor, as calls from outside do.
 func (a *App) Self() *grpc.ClientConn { return a.peers.self }
+
+// Local calls the process's own services without HTTP/2, through every
+// interceptor (grpcserver.Server.Local; streams go through Self): what its
+// REST gateway calls them through. Nil until they are registered.
+func (a *App) Local() grpc.ClientConnInterface { return a.peers.local }
 
 // AccountsConn is the connection to the accounts service: SAS_ACCOUNTS_ADDR,
 // or this process when it is empty.

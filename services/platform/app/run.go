@@ -95,6 +95,7 @@ func (p Process) serve(ctx context.Context, a *App, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	a.peers.local = srv.Local(conn)
 	if a.MigrateOnly {
 		// Registering opened and migrated every store; the stores close
 		// with the process.
@@ -121,7 +122,7 @@ func (p Process) register(ctx context.Context, a *App) (*grpcserver.Server, erro
 	}
 	srv := a.GRPCServer(roadmap)
 	for _, svc := range p.Services {
-		if err := svc.Register(ctx, a, srv.GRPC); err != nil {
+		if err := svc.Register(ctx, a, srv); err != nil {
 			return nil, err
 		}
 	}

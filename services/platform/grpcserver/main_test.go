@@ -37,7 +37,7 @@ func start(t *testing.T, opts grpcserver.Options, svc testgrpc.TestServiceServer
 		t.Fatalf("listen: %v", err)
 	}
 	r := &running{srv: grpcserver.New(opts), served: make(chan error, 1)}
-	testgrpc.RegisterTestServiceServer(r.srv.GRPC, svc)
+	testgrpc.RegisterTestServiceServer(r.srv, svc)
 	ctx, stop := context.WithCancel(context.Background())
 	r.stop = stop
 	go func() { r.served <- r.srv.Serve(ctx, lis) }()

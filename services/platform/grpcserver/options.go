@@ -1,6 +1,7 @@
 package grpcserver
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -10,11 +11,10 @@ import (
 	"google.golang.org/grpc/keepalive"
 )
 
-func serverOptions(opts Options) []grpc.ServerOption {
-	rec := newRecoverer(opts.Logger, opts.MeterProvider)
+func serverOptions(opts Options, rec *recoverer, unary []grpc.UnaryServerInterceptor) []grpc.ServerOption {
 	return []grpc.ServerOption{
 		grpc.StatsHandler(otelgrpc.NewServerHandler(otelOptions(opts)...)),
-		grpc.ChainUnaryInterceptor(unaryChain(opts, rec)...),
+		grpc.ChainUnaryInterceptor(unary...),
 		grpc.ChainStreamInterceptor(streamChain(opts, rec)...),
 		grpc.MaxRecvMsgSize(opts.MaxRecvMsgSize),
 		// Clients may ping every 10s, even without RPCs (the platform's
@@ -81,4 +81,18 @@ func streamChain(opts Options, rec *recoverer) []grpc.StreamServerInterceptor {
 func exempt(fullMethod string) bool {
 	return strings.HasPrefix(fullMethod, "/grpc.health.v1.Health/") ||
 		strings.HasPrefix(fullMethod, "/grpc.reflection.")
+}
+
+// chain runs interceptors in order around a handler, as
+// grpc.ChainUnaryInterceptor does, for calls that do not go through the
+// gRPC server (Local).
+func chain(interceptors []grpc.UnaryServerInterceptor) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+		next := h
+		for i := len(interceptors) - 1; i >= 0; i-- {
+			ic, inner := interceptors[i], next
+			next = func(ctx context.Context, req any) (any, error) { return ic(ctx, req, info, inner) }
+		}
+		return next(ctx, req)
+	}
 }

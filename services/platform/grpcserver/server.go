@@ -65,8 +65,10 @@ type Server struct {
 	GRPC   *grpc.Server
 	Health *health.Server
 
-	log   *slog.Logger
-	grace time.Duration
+	log     *slog.Logger
+	grace   time.Duration
+	unary   grpc.UnaryServerInterceptor // the interceptors' chain, for Local
+	methods map[string]method           // by full method name, for Local
 }
 
 // New builds a Server with health and reflection registered. The overall
@@ -74,11 +76,15 @@ type Server struct {
 // service is unknown to health checks until SetServing names it.
 func New(opts Options) *Server {
 	opts = withDefaults(opts)
+	rec := newRecoverer(opts.Logger, opts.MeterProvider)
+	unary := unaryChain(opts, rec)
 	s := &Server{
-		GRPC:   grpc.NewServer(serverOptions(opts)...),
-		Health: health.NewServer(),
-		log:    opts.Logger,
-		grace:  opts.ShutdownGrace,
+		GRPC:    grpc.NewServer(serverOptions(opts, rec, unary)...),
+		Health:  health.NewServer(),
+		log:     opts.Logger,
+		grace:   opts.ShutdownGrace,
+		unary:   chain(unary),
+		methods: map[string]method{},
 	}
 	healthgrpc.RegisterHealthServer(s.GRPC, s.Health)
 	reflection.Register(s.GRPC)

@@ -17,13 +17,16 @@ type service struct {
 	stream func(ctx context.Context) error
 }
 
-func (s *service) UnaryCall(ctx context.Context, _ *testgrpc.SimpleRequest) (*testgrpc.SimpleResponse, error) {
+func (s *service) UnaryCall(ctx context.Context, req *testgrpc.SimpleRequest) (*testgrpc.SimpleResponse, error) {
 	if s.unary != nil {
 		if err := s.unary(ctx); err != nil {
 			return nil, err
 		}
 	}
-	return &testgrpc.SimpleResponse{}, nil
+	// The answer echoes the request, and the handler then changes the request.
+	res := &testgrpc.SimpleResponse{Username: req.GetPayload().String()}
+	req.Payload = &testgrpc.Payload{Body: []byte("changed by the handler")}
+	return res, nil
 }
 
 func (s *service) StreamingOutputCall(_ *testgrpc.StreamingOutputCallRequest, ss grpc.ServerStreamingServer[testgrpc.StreamingOutputCallResponse]) error {

@@ -221,18 +221,18 @@ func checkInvariants(t *testing.T, x *Index) {
 			}
 			es[e.site] = true
 			for _, it := range append(append([]item{}, e.slots...), e.ranges...) {
-				seen[it.name]++
+				seen[it.name.String()]++
 			}
 		}
 		for _, it := range o.pending {
-			seen[it.name]++
+			seen[it.name.String()]++
 		}
 	}
 	for n, c := range seen {
 		if c != 1 {
 			t.Fatalf("item %s %d times", n, c)
 		}
-		if _, ok := x.st.items[n]; !ok {
+		if _, ok := x.st.items[nameOf(n)]; !ok {
 			t.Fatalf("item %s not in map", n)
 		}
 	}

@@ -3,7 +3,6 @@ package index
 import (
 	"cmp"
 	"slices"
-	"strings"
 
 	commonv1 "github.com/sas-platform/sas/gen/sas/common/v1"
 )
@@ -60,7 +59,7 @@ func compareItems(a, b *item) int {
 	if c := cmp.Compare(a.start, b.start); c != 0 {
 		return c
 	}
-	return strings.Compare(a.name, b.name)
+	return a.name.compare(&b.name)
 }
 
 // insert adds it to e in order.
@@ -74,7 +73,7 @@ func (e *entry) insert(it item) {
 }
 
 // remove takes the item of name, which starts at start, out of e.
-func (e *entry) remove(name string, start int64, isRange bool) {
+func (e *entry) remove(name itemName, start int64, isRange bool) {
 	list := &e.slots
 	if isRange {
 		list = &e.ranges

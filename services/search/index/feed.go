@@ -23,7 +23,7 @@ func (w *Writer) PutProfessional(p *directoryv1.Professional) {
 	}
 	o := w.ownerOf(key, false)
 	pro := &professional{
-		civility: p.GetCivility(), family: p.GetFamilyName(), given: p.GetGivenName(),
+		names: namesOf(p.GetFamilyName(), p.GetGivenName()), civility: w.st.civilities.id(p.GetCivility()),
 		profession: w.st.professions.id(strings.TrimPrefix(p.GetProfession(), "professions/")),
 		active:     p.GetActive(), optedOut: p.GetOptedOut(),
 	}
@@ -57,8 +57,7 @@ func (w *Writer) PutSite(s *directoryv1.Site) {
 	p, located := sitePoint(s)
 	moved := !st.known || st.located != located || st.point != p || st.structure != s.GetStructureType()
 	st.known, st.located, st.point, st.unit = true, located, p, p.unit()
-	st.displayName, st.phone, st.address = siteName(s), s.GetPhone(), s.GetAddress()
-	st.departement = strings.TrimPrefix(s.GetDepartement(), "departements/")
+	st.text, st.hasAddress = packSite(s), s.GetAddress() != nil
 	st.structure = s.GetStructureType()
 	if !moved {
 		if located {

@@ -20,7 +20,7 @@ func (w *Writer) PutSlot(s *availabilityv1.Slot) {
 		s.GetStartTime() == nil || s.GetEndTime() == nil {
 		return
 	}
-	it := item{name: name, start: s.GetStartTime().GetSeconds(), end: s.GetEndTime().GetSeconds(),
+	it := item{name: nameOf(name), start: s.GetStartTime().GetSeconds(), end: s.GetEndTime().GetSeconds(),
 		vendor: w.st.vendors.id(s.GetVendor()), vis: visibilityOf(s.GetVisibility()),
 		modes: modesOf(s.GetConsultationModes()), appt: uint8(s.GetAppointmentType()),
 		specialty: w.st.specialties.id(strings.TrimPrefix(s.GetSpecialty(), "specialties/"))}
@@ -43,7 +43,7 @@ func (w *Writer) PutRange(r *availabilityv1.Range) {
 		r.GetEndTime().GetSeconds() <= r.GetStartTime().GetSeconds() {
 		return
 	}
-	it := item{name: name, start: r.GetStartTime().GetSeconds(), end: r.GetEndTime().GetSeconds(),
+	it := item{name: nameOf(name), start: r.GetStartTime().GetSeconds(), end: r.GetEndTime().GetSeconds(),
 		places: left, vis: visibilityOf(r.GetVisibility()), modes: modesOf(r.GetConsultationModes()),
 		isRange: true}
 	w.putItem(r.GetProfessional(), r.GetPlace().GetSite(), it)

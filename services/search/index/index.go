@@ -30,8 +30,9 @@ type Index struct {
 type state struct {
 	owners      map[string]*owner
 	sites       map[string]*site
-	items       map[string]itemRef
+	items       map[itemName]itemRef
 	grid        grid
+	civilities  interned
 	professions interned
 	specialties interned
 	vendors     interned
@@ -71,9 +72,9 @@ func New(opts Options) (*Index, error) {
 		opts.Sealer = pagetoken.NewRandom(time.Hour)
 	}
 	return &Index{ref: opts.Reference, sealer: opts.Sealer, paris: paris, st: state{
-		owners: map[string]*owner{}, sites: map[string]*site{}, items: map[string]itemRef{},
-		grid:        grid{blocks: map[Cell]*block{}},
-		professions: newInterned(), specialties: newInterned(), vendors: newInterned(),
+		owners: map[string]*owner{}, sites: map[string]*site{}, items: map[itemName]itemRef{},
+		grid:       grid{blocks: map[Cell]*block{}},
+		civilities: newInterned(), professions: newInterned(), specialties: newInterned(), vendors: newInterned(),
 		territories: map[string]territory{}, holds: map[string]int64{},
 	}}, nil
 }

@@ -1,6 +1,11 @@
 package index
 
-import commonv1 "github.com/sas-platform/sas/gen/sas/common/v1"
+import (
+	"strings"
+
+	commonv1 "github.com/sas-platform/sas/gen/sas/common/v1"
+	directoryv1 "github.com/sas-platform/sas/gen/sas/directory/v1"
+)
 
 // owner is whoever availability belongs to: a professional
 // ("professionals/{national_id}"), or a structure whose slots name no
@@ -17,10 +22,27 @@ type owner struct {
 
 // professional is what search keeps of a directory professional.
 type professional struct {
-	civility, family, given string
-	profession              uint16 // interned TRE_G15 code
-	activities              []activity
-	active, optedOut        bool
+	names            string // family and given names, one string (see namesOf)
+	civility         uint16 // interned
+	profession       uint16 // interned TRE_G15 code
+	activities       []activity
+	active, optedOut bool
+}
+
+// namesOf joins a professional's family and given names into one string:
+// one heap object for the collector to mark instead of two, 400,000 times.
+func namesOf(family, given string) string { return family + "\x00" + given }
+
+// family returns the family name of p.
+func (p *professional) family() string {
+	family, _, _ := strings.Cut(p.names, "\x00")
+	return family
+}
+
+// given returns the given name of p.
+func (p *professional) given() string {
+	_, given, _ := strings.Cut(p.names, "\x00")
+	return given
 }
 
 // activity is a practice of a professional at a site.
@@ -47,31 +69,29 @@ func (o *owner) flagged() bool {
 
 // site is a practice site of the directory.
 type site struct {
-	name        string
-	known       bool // the directory sent it
-	displayName string
-	phone       string
-	departement string
-	address     *commonv1.Address
-	structure   commonv1.StructureType
-	located     bool
-	point       Point
-	unit        vec
-	owners      []*owner // owners referencing it, to place again when it moves
+	name       string
+	known      bool   // the directory sent it
+	text       string // what results show of it, one string (see packSite)
+	hasAddress bool
+	structure  commonv1.StructureType
+	located    bool
+	point      Point
+	unit       vec
+	owners     []*owner // owners referencing it, to place again when it moves
 }
 
 // item is a free slot or a range with places left.
 type item struct {
-	name      string // "slots/{id}" or "ranges/{id}"
-	start     int64  // Unix seconds
-	end       int64  // Unix seconds
-	site      *site  // the matched site; nil when the slot names none
-	places    int32  // places left in a range; 0 for a slot
-	vendor    uint16 // interned "vendors/{id}", 0 for a hand entry
-	specialty uint16 // interned TRE_R38 code, 0 for the professional's own
-	vis       uint8  // commonv1.Visibility
-	modes     uint8  // bit 1<<ConsultationMode for each mode offered
-	appt      uint8  // commonv1.AppointmentType
+	name      itemName // "slots/{id}" or "ranges/{id}"
+	start     int64    // Unix seconds
+	end       int64    // Unix seconds
+	site      *site    // the matched site; nil when the slot names none
+	places    int32    // places left in a range; 0 for a slot
+	vendor    uint16   // interned "vendors/{id}", 0 for a hand entry
+	specialty uint16   // interned TRE_R38 code, 0 for the professional's own
+	vis       uint8    // commonv1.Visibility
+	modes     uint8    // bit 1<<ConsultationMode for each mode offered
+	appt      uint8    // commonv1.AppointmentType
 	isRange   bool
 }
 
@@ -140,4 +160,16 @@ func (t *interned) name(n uint16) string {
 		return t.names[n]
 	}
 	return ""
+}
+
+// packSite joins what results show of s (name, phone, address) into one
+// string, NUL-separated: one heap object for the collector to mark instead
+// of an address message and its strings, 120,000 times.
+func packSite(s *directoryv1.Site) string {
+	a := s.GetAddress()
+	fields := append([]string{siteName(s), s.GetPhone(), a.GetPostalCode(), a.GetCity(), a.GetInseeCode(), a.GetCountryCode()}, a.GetLines()...)
+	for i, f := range fields {
+		fields[i] = strings.ReplaceAll(f, "\x00", "") // never in the directory's data; kept from splitting wrong
+	}
+	return strings.Join(fields, "\x00")
 }

@@ -81,7 +81,7 @@ func (x *Index) Prune(now time.Time) []Cell {
 func (x *Index) SetHolds(holds map[string]time.Time) []Cell {
 	return x.Apply(func(w *Writer) {
 		changed := func(name string) {
-			if ref, ok := w.st.items[name]; ok && ref.e != nil {
+			if ref, ok := w.st.items[nameOf(name)]; ok && ref.e != nil {
 				w.touch(ref.e)
 			}
 		}
@@ -116,7 +116,7 @@ func (w *Writer) Prune(now time.Time) {
 
 // prune drops the items of e over before t from e and from items; it reports
 // whether it dropped any.
-func (e *entry) prune(t int64, items map[string]itemRef) bool {
+func (e *entry) prune(t int64, items map[itemName]itemRef) bool {
 	n := len(e.slots) + len(e.ranges)
 	over := func(it item) bool {
 		if it.last() <= t {

@@ -2,6 +2,7 @@ package index
 
 import (
 	"math"
+	"strings"
 	"time"
 
 	commonv1 "github.com/sas-platform/sas/gen/sas/common/v1"
@@ -69,8 +70,8 @@ func (b *builder) result(e *entry) *searchv1.SearchResult {
 // professional returns the summary of o, with specialty.
 func (b *builder) professional(o *owner, specialty uint16) *searchv1.ProfessionalSummary {
 	st, ref := b.s.st, b.x.ref
-	p := &searchv1.ProfessionalSummary{Name: o.key, Civility: o.pro.civility, FamilyName: o.pro.family,
-		GivenName: o.pro.given, Profession: st.professions.name(o.pro.profession),
+	p := &searchv1.ProfessionalSummary{Name: o.key, Civility: st.civilities.name(o.pro.civility), FamilyName: o.pro.family(),
+		GivenName: o.pro.given(), Profession: st.professions.name(o.pro.profession),
 		Specialty: st.specialties.name(specialty)}
 	p.ProfessionLabel, p.SpecialtyLabel = ref.professions[p.Profession], ref.specialties[p.Specialty]
 	return p
@@ -78,11 +79,13 @@ func (b *builder) professional(o *owner, specialty uint16) *searchv1.Professiona
 
 // placeSummary returns the summary of s.
 func placeSummary(s *site) *searchv1.PlaceSummary {
-	p := &searchv1.PlaceSummary{Site: s.name, DisplayName: s.displayName, Phone: s.phone,
-		StructureType: s.structure}
-	if a := s.address; a != nil {
-		p.Address = &commonv1.Address{Lines: append([]string(nil), a.GetLines()...), PostalCode: a.GetPostalCode(),
-			City: a.GetCity(), InseeCode: a.GetInseeCode(), CountryCode: a.GetCountryCode()}
+	f := strings.Split(s.text, "\x00")
+	p := &searchv1.PlaceSummary{Site: s.name, DisplayName: f[0], Phone: f[1], StructureType: s.structure}
+	if s.hasAddress {
+		p.Address = &commonv1.Address{PostalCode: f[2], City: f[3], InseeCode: f[4], CountryCode: f[5]}
+		if len(f) > 6 {
+			p.Address.Lines = f[6:]
+		}
 	}
 	if s.located {
 		p.Location = &commonv1.GeoPoint{Latitude: s.point.Lat, Longitude: s.point.Lon}
@@ -122,10 +125,10 @@ func (b *builder) days(e *entry, specialty uint16) ([]*searchv1.DayAvailability,
 
 // summary returns the summary of it.
 func (b *builder) summary(it *item) *searchv1.SlotSummary {
-	s := &searchv1.SlotSummary{Name: it.name, StartTime: ts(it.start), EndTime: ts(it.end),
+	s := &searchv1.SlotSummary{Name: it.name.String(), StartTime: ts(it.start), EndTime: ts(it.end),
 		Visibility: commonv1.Visibility(it.vis), AppointmentType: commonv1.AppointmentType(it.appt),
 		Vendor: b.s.st.vendors.name(it.vendor), RemainingPlaces: it.places}
-	if until, ok := b.s.st.holds[it.name]; ok && until > b.s.q.now {
+	if until, ok := holdOf(b.s.st.holds, &it.name); ok && until > b.s.q.now {
 		s.HoldExpireTime = ts(until)
 	}
 	for mode := commonv1.ConsultationMode(1); mode < 8; mode++ {

@@ -139,7 +139,8 @@ func (o *owner) specialtyAt(s *site) (bool, uint16) {
 }
 
 // deleteItem takes out the item of name, wherever it is.
-func (w *Writer) deleteItem(name string) {
+func (w *Writer) deleteItem(s string) {
+	name := nameOf(s)
 	ref, ok := w.st.items[name]
 	if !ok {
 		return
