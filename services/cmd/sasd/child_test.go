@@ -128,10 +128,10 @@ func freeAddr(b testing.TB) string {
 
 // usage is what a process has used since it started.
 type usage struct {
-	cpu    time.Duration
-	alloc  uint64 // bytes allocated
-	gcs    uint32
-	heap   uint64 // bytes live or not yet swept
+	cpu     time.Duration
+	alloc   uint64 // bytes allocated
+	gcs     uint32
+	heap    uint64 // bytes live or not yet swept
 	objects uint64
 }
 

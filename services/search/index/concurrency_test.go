@@ -221,18 +221,18 @@ func checkInvariants(t *testing.T, x *Index) {
 			}
 			es[e.site] = true
 			for _, it := range append(append([]item{}, e.slots...), e.ranges...) {
-				seen[it.name.String()]++
+				seen[x.st.nameString(&it.name)]++
 			}
 		}
 		for _, it := range o.pending {
-			seen[it.name.String()]++
+			seen[x.st.nameString(&it.name)]++
 		}
 	}
 	for n, c := range seen {
 		if c != 1 {
 			t.Fatalf("item %s %d times", n, c)
 		}
-		if _, ok := x.st.items[nameOf(n)]; !ok {
+		if in, _ := x.st.nameOf(n); x.st.items[in] == (itemRef{}) {
 			t.Fatalf("item %s not in map", n)
 		}
 	}

@@ -34,15 +34,15 @@ func (w *Writer) relink(o *owner, items []item) {
 		add(w.siteOf(o.key))
 	}
 	for i := range items {
-		if items[i].site != nil {
-			add(items[i].site)
+		if items[i].site != 0 {
+			add(w.st.site(items[i].site))
 		}
 	}
 	for _, s := range o.sites {
 		if !slices.Contains(want, s) {
 			s.owners = slices.DeleteFunc(s.owners, func(x *owner) bool { return x == o })
 			if len(s.owners) == 0 && !s.known {
-				delete(w.st.sites, s.name)
+				w.forgetSite(s)
 			}
 		}
 	}

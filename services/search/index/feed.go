@@ -76,12 +76,12 @@ func (w *Writer) DeleteSite(name string) {
 	if st == nil || !st.known {
 		return
 	}
-	*st = site{name: name, owners: st.owners}
+	*st = site{name: name, id: st.id, owners: st.owners}
 	for _, o := range append([]*owner(nil), st.owners...) {
 		w.rebuild(o)
 	}
 	if len(st.owners) == 0 {
-		delete(w.st.sites, name)
+		w.forgetSite(st)
 	}
 }
 

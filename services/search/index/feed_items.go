@@ -20,7 +20,7 @@ func (w *Writer) PutSlot(s *availabilityv1.Slot) {
 		s.GetStartTime() == nil || s.GetEndTime() == nil {
 		return
 	}
-	it := item{name: nameOf(name), start: s.GetStartTime().GetSeconds(), end: s.GetEndTime().GetSeconds(),
+	it := item{name: w.newName(name), start: s.GetStartTime().GetSeconds(), end: s.GetEndTime().GetSeconds(),
 		vendor: w.st.vendors.id(s.GetVendor()), vis: visibilityOf(s.GetVisibility()),
 		modes: modesOf(s.GetConsultationModes()), appt: uint8(s.GetAppointmentType()),
 		specialty: w.st.specialties.id(strings.TrimPrefix(s.GetSpecialty(), "specialties/"))}
@@ -43,7 +43,7 @@ func (w *Writer) PutRange(r *availabilityv1.Range) {
 		r.GetEndTime().GetSeconds() <= r.GetStartTime().GetSeconds() {
 		return
 	}
-	it := item{name: nameOf(name), start: r.GetStartTime().GetSeconds(), end: r.GetEndTime().GetSeconds(),
+	it := item{name: w.newName(name), start: r.GetStartTime().GetSeconds(), end: r.GetEndTime().GetSeconds(),
 		places: left, vis: visibilityOf(r.GetVisibility()), modes: modesOf(r.GetConsultationModes()),
 		isRange: true}
 	w.putItem(r.GetProfessional(), r.GetPlace().GetSite(), it)
@@ -57,7 +57,7 @@ func (w *Writer) DeleteRange(name string) { w.deleteItem(name) }
 func (w *Writer) putItem(professional, siteName string, it item) {
 	it.end = max(it.end, it.start)
 	if siteName != "" {
-		it.site = w.siteOf(siteName)
+		it.site = w.siteOf(siteName).id
 	}
 	key, structure := professional, false
 	if key == "" {

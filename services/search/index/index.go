@@ -30,6 +30,9 @@ type Index struct {
 type state struct {
 	owners      map[string]*owner
 	sites       map[string]*site
+	siteIDs     []*site  // by site id; 0 is no site, nil a forgotten one
+	freeSiteIDs []uint32 // ids of forgotten sites, given again
+	longNames   longNames
 	items       map[itemName]itemRef
 	grid        grid
 	civilities  interned
@@ -72,7 +75,7 @@ func New(opts Options) (*Index, error) {
 		opts.Sealer = pagetoken.NewRandom(time.Hour)
 	}
 	return &Index{ref: opts.Reference, sealer: opts.Sealer, paris: paris, st: state{
-		owners: map[string]*owner{}, sites: map[string]*site{}, items: map[itemName]itemRef{},
+		owners: map[string]*owner{}, sites: map[string]*site{}, siteIDs: []*site{nil}, items: map[itemName]itemRef{},
 		grid:       grid{blocks: map[Cell]*block{}},
 		civilities: newInterned(), professions: newInterned(), specialties: newInterned(), vendors: newInterned(),
 		territories: map[string]territory{}, holds: map[string]int64{},

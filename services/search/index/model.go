@@ -70,6 +70,7 @@ func (o *owner) flagged() bool {
 // site is a practice site of the directory.
 type site struct {
 	name       string
+	id         uint32 // its number in state.siteIDs, for items
 	known      bool   // the directory sent it
 	text       string // what results show of it, one string (see packSite)
 	hasAddress bool
@@ -80,12 +81,13 @@ type site struct {
 	owners     []*owner // owners referencing it, to place again when it moves
 }
 
-// item is a free slot or a range with places left.
+// item is a free slot or a range with places left. It holds no pointer, so
+// that the collector does not scan the arrays of 1.5 million of them.
 type item struct {
 	name      itemName // "slots/{id}" or "ranges/{id}"
 	start     int64    // Unix seconds
 	end       int64    // Unix seconds
-	site      *site    // the matched site; nil when the slot names none
+	site      uint32   // id of the matched site (see state.site); 0 when the slot names none
 	places    int32    // places left in a range; 0 for a slot
 	vendor    uint16   // interned "vendors/{id}", 0 for a hand entry
 	specialty uint16   // interned TRE_R38 code, 0 for the professional's own

@@ -81,8 +81,10 @@ func (x *Index) Prune(now time.Time) []Cell {
 func (x *Index) SetHolds(holds map[string]time.Time) []Cell {
 	return x.Apply(func(w *Writer) {
 		changed := func(name string) {
-			if ref, ok := w.st.items[nameOf(name)]; ok && ref.e != nil {
-				w.touch(ref.e)
+			if n, ok := w.st.nameOf(name); ok {
+				if ref, ok := w.st.items[n]; ok && ref.e != nil {
+					w.touch(ref.e)
+				}
 			}
 		}
 		for name := range w.st.holds {

@@ -125,10 +125,10 @@ func (b *builder) days(e *entry, specialty uint16) ([]*searchv1.DayAvailability,
 
 // summary returns the summary of it.
 func (b *builder) summary(it *item) *searchv1.SlotSummary {
-	s := &searchv1.SlotSummary{Name: it.name.String(), StartTime: ts(it.start), EndTime: ts(it.end),
+	s := &searchv1.SlotSummary{Name: b.s.st.nameString(&it.name), StartTime: ts(it.start), EndTime: ts(it.end),
 		Visibility: commonv1.Visibility(it.vis), AppointmentType: commonv1.AppointmentType(it.appt),
 		Vendor: b.s.st.vendors.name(it.vendor), RemainingPlaces: it.places}
-	if until, ok := holdOf(b.s.st.holds, &it.name); ok && until > b.s.q.now {
+	if until, ok := b.s.st.holdOf(&it.name); ok && until > b.s.q.now {
 		s.HoldExpireTime = ts(until)
 	}
 	for mode := commonv1.ConsultationMode(1); mode < 8; mode++ {

@@ -46,19 +46,27 @@ func (w *Writer) ownerOf(key string, structure bool) *owner {
 func (w *Writer) siteOf(name string) *site {
 	s := w.st.sites[name]
 	if s == nil {
-		s = &site{name: name}
+		s = &site{name: name, id: w.st.newSiteID()}
 		w.st.sites[name] = s
+		w.st.siteIDs[s.id] = s
 	}
 	return s
+}
+
+// forgetSite takes s out of the sites; no item refers to it any more.
+func (w *Writer) forgetSite(s *site) {
+	delete(w.st.sites, s.name)
+	w.st.siteIDs[s.id] = nil
+	w.st.freeSiteIDs = append(w.st.freeSiteIDs, s.id)
 }
 
 // place puts it into o: into the entry of its site when o is visible and the
 // site located, else among o's pending items.
 func (w *Writer) place(o *owner, it item) {
-	if it.site != nil {
-		w.link(o, it.site)
+	if it.site != 0 {
+		w.link(o, w.st.site(it.site))
 	}
-	s := siteFor(o, it)
+	s := siteFor(o, w.st.site(it.site))
 	if s == nil {
 		o.pending = append(o.pending, it)
 		w.st.items[it.name] = itemRef{o: o, start: it.start, isRange: it.isRange}
@@ -69,15 +77,16 @@ func (w *Writer) place(o *owner, it item) {
 	w.st.items[it.name] = itemRef{o: o, e: e, start: it.start, isRange: it.isRange}
 }
 
-// siteFor returns the site where it is searched: the slot's matched site, or
-// else the professional's first located site; nil while it cannot be.
-func siteFor(o *owner, it item) *site {
+// siteFor returns the site where an item of o is searched: its matched
+// site (nil when none), or else the professional's first located site; nil
+// while it cannot be.
+func siteFor(o *owner, matched *site) *site {
 	if !o.visible() {
 		return nil
 	}
-	if it.site != nil {
-		if it.site.located {
-			return it.site
+	if matched != nil {
+		if matched.located {
+			return matched
 		}
 		return nil
 	}
@@ -140,7 +149,10 @@ func (o *owner) specialtyAt(s *site) (bool, uint16) {
 
 // deleteItem takes out the item of name, wherever it is.
 func (w *Writer) deleteItem(s string) {
-	name := nameOf(s)
+	name, ok := w.st.nameOf(s)
+	if !ok {
+		return
+	}
 	ref, ok := w.st.items[name]
 	if !ok {
 		return

@@ -48,10 +48,16 @@ func TestDecodeEntry(t *testing.T) {
 	// The same fields with the small ones between the results, as another
 	// encoder could write them.
 	interleaved := append(append(append(
-		field(t, want, func(m *searchv1.SearchSlotsResponse) { m.Results = m.Results[:1]; m.PatientDoctor = nil; m.TotalSize, m.RadiusMeters = 0, 0 }),
+		field(t, want, func(m *searchv1.SearchSlotsResponse) {
+			m.Results = m.Results[:1]
+			m.PatientDoctor = nil
+			m.TotalSize, m.RadiusMeters = 0, 0
+		}),
 		field(t, want, func(m *searchv1.SearchSlotsResponse) { *m = searchv1.SearchSlotsResponse{TotalSize: m.TotalSize} })...),
 		field(t, want, func(m *searchv1.SearchSlotsResponse) { *m = searchv1.SearchSlotsResponse{Results: m.Results[1:]} })...),
-		field(t, want, func(m *searchv1.SearchSlotsResponse) { *m = searchv1.SearchSlotsResponse{PatientDoctor: m.PatientDoctor, RadiusMeters: m.RadiusMeters} })...)
+		field(t, want, func(m *searchv1.SearchSlotsResponse) {
+			*m = searchv1.SearchSlotsResponse{PatientDoctor: m.PatientDoctor, RadiusMeters: m.RadiusMeters}
+		})...)
 	for name, b := range map[string][]byte{"contiguous": contiguous, "interleaved": interleaved} {
 		t.Run(name, func(t *testing.T) {
 			res, err := decodeEntry(b)
