@@ -55,6 +55,14 @@ func (keepEncoded) Unmarshal(data mem.BufferSlice, v any) error {
 	if !ok {
 		return encoding.GetCodecV2("proto").Unmarshal(data, v)
 	}
+	// A SliceBuffer is never recycled (grpcserver's Local hands answers
+	// over in one): it is kept as it is; pooled buffers are copied.
+	if len(data) == 1 {
+		if b, ok := data[0].(mem.SliceBuffer); ok {
+			m.ProtoReflect().SetUnknown(b.ReadOnlyData())
+			return nil
+		}
+	}
 	m.ProtoReflect().SetUnknown(data.Materialize())
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/mem"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
@@ -143,5 +144,40 @@ func TestJSONCache(t *testing.T) {
 	// A message with known fields is not "encoded only".
 	if _, ok := encodedOnly(searchResponse(1).ProtoReflect()); ok {
 		t.Error("a decoded message taken as encoded")
+	}
+}
+
+// TestKeepEncodedBuffers: an answer in a SliceBuffer (from grpcserver's
+// Local) is kept without a copy; one in pooled buffers, which gRPC
+// recycles after Unmarshal, is copied.
+func TestKeepEncodedBuffers(t *testing.T) {
+	// Larger than gRPC's pooling threshold (1 KB), below which it hands
+	// copies over in SliceBuffers too.
+	b, err := proto.Marshal(&searchv1.SearchSlotsResponse{Territory: "territories/SAS-44", NextPageToken: strings.Repeat("t", 4096)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := mem.DefaultBufferPool()
+	for name, tt := range map[string]struct {
+		data   mem.BufferSlice
+		shared bool
+	}{
+		"slice":  {mem.BufferSlice{mem.SliceBuffer(b)}, true},
+		"pooled": {mem.BufferSlice{mem.Copy(b, pool)}, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := &searchv1.SearchSlotsResponse{}
+			if err := (keepEncoded{}).Unmarshal(tt.data, m); err != nil {
+				t.Fatal(err)
+			}
+			got := m.ProtoReflect().GetUnknown()
+			if string(got) != string(b) {
+				t.Fatalf("kept %x, want %x", got, b)
+			}
+			if shared := &got[0] == &tt.data[0].ReadOnlyData()[0]; shared != tt.shared {
+				t.Errorf("kept the buffer's own bytes: %v, want %v", shared, tt.shared)
+			}
+			tt.data.Free()
+		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/encoding"
+	"google.golang.org/grpc/mem"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/peer"
 	"google.golang.org/grpc/status"
@@ -109,8 +110,19 @@ func copyReply(resp, reply any, opts []grpc.CallOption) error {
 	return nil
 }
 
+// viaCodec encodes resp and decodes it into reply with c. A proto answer
+// to a proto codec is handed over in a mem.SliceBuffer, which is never
+// recycled, so that the codec may keep it without a copy.
 func viaCodec(c encoding.CodecV2, resp, reply any) error {
-	data, err := c.Marshal(resp)
+	var data mem.BufferSlice
+	var err error
+	if m, ok := resp.(proto.Message); ok && c.Name() == "proto" {
+		var b []byte
+		b, err = proto.Marshal(m)
+		data = mem.BufferSlice{mem.SliceBuffer(b)}
+	} else {
+		data, err = c.Marshal(resp)
+	}
 	if err != nil {
 		return status.Errorf(codes.Internal, "encode answer: %v", err)
 	}

@@ -114,13 +114,21 @@ func TestLocal(t *testing.T) {
 	})
 
 	t.Run("codec", func(t *testing.T) {
-		c := &countingCodec{}
-		if _, err := local.UnaryCall(call("good"), &testgrpc.SimpleRequest{}, grpc.ForceCodecV2(c)); err != nil {
-			t.Fatal(err)
-		}
-		<-saw
-		if c.marshal != 1 || c.unmarshal != 1 {
-			t.Errorf("codec marshalled %d and unmarshalled %d answers, want 1 and 1", c.marshal, c.unmarshal)
+		// A proto codec gets the answer encoded in a SliceBuffer; another
+		// encodes it itself.
+		for name, want := range map[string]int{"proto": 0, "other": 1} {
+			c := &countingCodec{name: name}
+			res, err := local.UnaryCall(call("good"), &testgrpc.SimpleRequest{Payload: &testgrpc.Payload{Body: []byte("x")}}, grpc.ForceCodecV2(c))
+			if err != nil {
+				t.Fatal(err)
+			}
+			<-saw
+			if c.marshal != want || c.unmarshal != 1 {
+				t.Errorf("%s codec: marshalled %d and unmarshalled %d answers, want %d and 1", name, c.marshal, c.unmarshal, want)
+			}
+			if res.GetUsername() == "" {
+				t.Errorf("%s codec: answer %v lost", name, res)
+			}
 		}
 	})
 
@@ -131,8 +139,11 @@ func TestLocal(t *testing.T) {
 	})
 }
 
-// countingCodec is the proto codec, counting its calls.
-type countingCodec struct{ marshal, unmarshal int }
+// countingCodec is the proto codec under a name, counting its calls.
+type countingCodec struct {
+	name               string
+	marshal, unmarshal int
+}
 
 func (c *countingCodec) Marshal(v any) (mem.BufferSlice, error) {
 	c.marshal++
@@ -144,4 +155,4 @@ func (c *countingCodec) Unmarshal(data mem.BufferSlice, v any) error {
 	return encoding.GetCodecV2("proto").Unmarshal(data, v)
 }
 
-func (*countingCodec) Name() string { return "proto" }
+func (c *countingCodec) Name() string { return c.name }
