@@ -278,3 +278,29 @@ func TestMigrateOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestDebugListener: with SAS_DEBUG_ADDR, the runtime's counters and
+// profiles are served there, and nowhere on the REST port.
+func TestDebugListener(t *testing.T) {
+	addr := freeAddr(t)
+	p := start(t, "-debug-addr", addr)
+	resp, err := http.Get("http://" + addr + "/debug/vars")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var vars struct{ Memstats struct{ HeapAlloc uint64 } }
+	if err := json.NewDecoder(resp.Body).Decode(&vars); err != nil || vars.Memstats.HeapAlloc == 0 {
+		t.Fatalf("/debug/vars: %v, heap %d", err, vars.Memstats.HeapAlloc)
+	}
+	for url, want := range map[string]int{"http://" + addr + "/debug/pprof/": 200, p.rest + "/debug/pprof/": 404} {
+		r, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		if r.StatusCode != want {
+			t.Errorf("GET %s: %d, want %d", url, r.StatusCode, want)
+		}
+	}
+}

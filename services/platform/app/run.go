@@ -88,9 +88,6 @@ func (p Process) serve(ctx context.Context, a *App, stdout io.Writer) error {
 	}
 	a.OnClose("in-memory connection", func(context.Context) error { return conn.Close() })
 	a.peers.self = conn
-	if err := a.serveDebug(); err != nil {
-		return err
-	}
 	srv, err := p.register(ctx, a)
 	if err != nil {
 		return err
@@ -101,6 +98,9 @@ func (p Process) serve(ctx context.Context, a *App, stdout io.Writer) error {
 		// with the process.
 		fmt.Fprintln(stdout, "stores migrated")
 		return nil
+	}
+	if err := a.serveDebug(); err != nil {
+		return err
 	}
 	tcp, err := net.Listen("tcp", a.GRPCAddr)
 	if err != nil {

@@ -90,17 +90,3 @@ func (n *itemName) compare(o *itemName) int {
 	}
 	return cmp.Compare(binary.BigEndian.Uint32(n.b[:]), binary.BigEndian.Uint32(o.b[:]))
 }
-
-// newSiteID returns a free site id.
-func (st *state) newSiteID() uint32 {
-	if n := len(st.freeSiteIDs); n > 0 {
-		id := st.freeSiteIDs[n-1]
-		st.freeSiteIDs = st.freeSiteIDs[:n-1]
-		return id
-	}
-	st.siteIDs = append(st.siteIDs, nil)
-	return uint32(len(st.siteIDs) - 1)
-}
-
-// site returns the site of id; nil for 0.
-func (st *state) site(id uint32) *site { return st.siteIDs[id] }

@@ -53,6 +53,20 @@ func (w *Writer) siteOf(name string) *site {
 	return s
 }
 
+// newSiteID returns a free site id.
+func (st *state) newSiteID() uint32 {
+	if n := len(st.freeSiteIDs); n > 0 {
+		id := st.freeSiteIDs[n-1]
+		st.freeSiteIDs = st.freeSiteIDs[:n-1]
+		return id
+	}
+	st.siteIDs = append(st.siteIDs, nil)
+	return uint32(len(st.siteIDs) - 1)
+}
+
+// site returns the site of id; nil for 0.
+func (st *state) site(id uint32) *site { return st.siteIDs[id] }
+
 // forgetSite takes s out of the sites; no item refers to it any more.
 func (w *Writer) forgetSite(s *site) {
 	delete(w.st.sites, s.name)
