@@ -454,6 +454,20 @@ func BenchmarkSearchLoad(b *testing.B) {
 		wait()
 		b.Logf("REST cache hit at %.0f/s: %s", rate, hit)
 		b.Logf("  %s", cost(hit.Sent))
+		// The same with a collection of sasd's heap (the read model)
+		// started halfway: a run of 10 s sees one or none, by chance.
+		cost = proc.cost(b)
+		collect := time.AfterFunc(loadDuration()/2, func() {
+			if err := proc.save(proc.debug+"/debug/pprof/heap?gc=1", os.DevNull); err != nil {
+				b.Error(err)
+			}
+		})
+		hitGC := loadgen.Run(context.Background(), loadgen.Config{Rate: rate, Duration: loadDuration()}, func(_ context.Context, i int) error {
+			return w.restSearch(client, warm[i%len(warm)])
+		})
+		collect.Stop()
+		b.Logf("REST cache hit at %.0f/s, a collection started halfway: %s", rate, hitGC)
+		b.Logf("  %s", cost(hitGC.Sent))
 		// Throughput at 80 % hits, closed loop.
 		mixed := w.mix(client, warm, r)
 		wait, cost = proc.profile(b, "grpc", loadDuration()), proc.cost(b)

@@ -208,36 +208,73 @@ func checkOrder(t *testing.T, res *searchv1.SearchSlotsResponse) {
 	}
 }
 
-// checkInvariants checks that every item is held once, and where the map of
-// items says.
+// checkInvariants checks that every item is held once, where the map of
+// items says, and that ids and rows lead to the owners and entries that
+// hold them.
 func checkInvariants(t *testing.T, x *Index) {
 	t.Helper()
+	st := &x.st
 	seen := map[string]int{}
-	for _, o := range x.st.owners {
+	held := func(it *item, o *owner, e *entry) {
+		n := st.nameString(&it.name)
+		seen[n]++
+		ref := st.items[it.name]
+		var eid uint32
+		if e != nil {
+			eid = e.id
+		}
+		if st.owner(ref.o) != o || ref.e != eid {
+			t.Fatalf("item %s is held by %s (entry %d), its reference says owner %d entry %d", n, o.key, eid, ref.o, ref.e)
+		}
+	}
+	owners, entries := 0, 0
+	for _, o := range st.owners {
+		owners++
+		if o.id == 0 || st.owner(o.id) != o {
+			t.Fatalf("owner %s has id %d, which is not its own", o.key, o.id)
+		}
 		es := map[*site]bool{}
 		for _, e := range o.entries {
+			entries++
 			if es[e.site] {
 				t.Fatalf("owner %s has two entries at %s", o.key, e.site.name)
 			}
 			es[e.site] = true
-			for _, it := range append(append([]item{}, e.slots...), e.ranges...) {
-				seen[x.st.nameString(&it.name)]++
+			if e.id == 0 || st.entry(e.id) != e {
+				t.Fatalf("entry %s@%s has id %d, which is not its own", o.key, e.site.name, e.id)
+			}
+			for _, list := range [2][]item{e.slots, e.ranges} {
+				for i := range list {
+					held(&list[i], o, e)
+				}
 			}
 		}
-		for _, it := range o.pending {
-			seen[x.st.nameString(&it.name)]++
+		for i := range o.pending {
+			held(&o.pending[i], o, nil)
 		}
 	}
 	for n, c := range seen {
 		if c != 1 {
 			t.Fatalf("item %s %d times", n, c)
 		}
-		if in, _ := x.st.nameOf(n); x.st.items[in] == (itemRef{}) {
-			t.Fatalf("item %s not in map", n)
-		}
 	}
-	if len(seen) != len(x.st.items) {
-		t.Fatalf("%d items held, %d in map", len(seen), len(x.st.items))
+	if len(seen) != len(st.items) {
+		t.Fatalf("%d items held, %d in map", len(seen), len(st.items))
+	}
+	if live := len(st.ownerIDs.byID) - 1 - len(st.ownerIDs.free); live != owners {
+		t.Fatalf("%d owner ids in use for %d owners", live, owners)
+	}
+	if live := len(st.entryIDs.byID) - 1 - len(st.entryIDs.free); live != entries {
+		t.Fatalf("%d entry ids in use for %d entries", live, entries)
+	}
+	for _, b := range st.grid.blocks {
+		for f, rows := range b.rows {
+			for i, r := range rows {
+				if e := st.entry(r.entry); e == nil || e.blk != b || int(e.fine) != f || int(e.pos) != i || r.hash != e.hash {
+					t.Fatalf("row %d of fine cell %d of %v leads to entry %d, which is not there", i, f, b.cell, r.entry)
+				}
+			}
+		}
 	}
 }
 

@@ -87,7 +87,7 @@ func (e *entry) remove(name itemName, start int64, isRange bool) {
 // rowOf returns the row a scan reads for e.
 func rowOf(e *entry) row {
 	u := e.site.unit
-	r := row{x: u.x, y: u.y, z: u.z, specialty: e.specialty, e: e}
+	r := row{x: u.x, y: u.y, z: u.z, specialty: e.specialty, hash: e.hash, entry: e.id}
 	o := e.owner
 	if o.pro != nil {
 		r.profession = o.pro.profession

@@ -22,7 +22,8 @@ type row struct {
 	specialty  uint16
 	first      [4]int64 // first start of its items of each visibility (SNP at 2), Unix seconds
 	hi         int64    // last item.last() of its items, Unix seconds
-	e          *entry
+	hash       uint64   // the entry's hash, its key's tie-break
+	entry      uint32   // id of the entry (not a pointer: see numbered)
 }
 
 // Row flags.
@@ -75,10 +76,10 @@ func floorDiv(a, b int) int {
 }
 
 // put writes r, the row of e, into the grid at its site's position.
-func (g *grid) put(e *entry, r row) {
+func (g *grid) put(e *entry, r row, entries *numbered[entry]) {
 	c, f := fineOf(e.site.point)
 	if e.blk != nil && (e.blk.cell != c || e.fine != f) {
-		g.remove(e)
+		g.remove(e, entries)
 	}
 	if e.blk != nil {
 		e.blk.rows[e.fine][e.pos] = r
@@ -94,9 +95,9 @@ func (g *grid) put(e *entry, r row) {
 	b.n++
 }
 
-// remove takes e's row out of the grid, moving the cell's last row into its
-// place.
-func (g *grid) remove(e *entry) {
+// remove takes e's row out of the grid, moving the cell's last row, of an
+// entry of entries, into its place.
+func (g *grid) remove(e *entry, entries *numbered[entry]) {
 	b := e.blk
 	if b == nil {
 		return
@@ -105,7 +106,7 @@ func (g *grid) remove(e *entry) {
 	last := len(rows) - 1
 	if int(e.pos) != last {
 		rows[e.pos] = rows[last]
-		rows[e.pos].e.pos = e.pos
+		entries.get(rows[e.pos].entry).pos = e.pos
 	}
 	rows[last] = row{}
 	b.rows[e.fine] = rows[:last]

@@ -6,10 +6,10 @@ import (
 	"slices"
 )
 
-// cand is an entry found by a scan with its sort key.
+// cand is an entry found by a scan, by id, with its sort key.
 type cand struct {
-	key uint64
-	e   *entry
+	key   uint64
+	entry uint32
 }
 
 // top keeps the k candidates of smallest key: a max-heap of at most k.

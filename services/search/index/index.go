@@ -30,8 +30,9 @@ type Index struct {
 type state struct {
 	owners      map[string]*owner
 	sites       map[string]*site
-	siteIDs     []*site  // by site id; 0 is no site, nil a forgotten one
-	freeSiteIDs []uint32 // ids of forgotten sites, given again
+	siteIDs     numbered[site]
+	ownerIDs    numbered[owner]
+	entryIDs    numbered[entry]
 	longNames   longNames
 	items       map[itemName]itemRef
 	grid        grid
@@ -43,10 +44,10 @@ type state struct {
 	holds       map[string]int64     // slot name → end of its hold by a regulator (Unix seconds), set by SetHolds
 }
 
-// itemRef says where an item is: in entry e of o, or pending in o when e is nil.
+// itemRef says where an item is: in entry e of owner o, or pending in o
+// when e is 0 (ids, not pointers: see numbered).
 type itemRef struct {
-	o       *owner
-	e       *entry
+	o, e    uint32
 	start   int64
 	isRange bool
 }
@@ -75,7 +76,8 @@ func New(opts Options) (*Index, error) {
 		opts.Sealer = pagetoken.NewRandom(time.Hour)
 	}
 	return &Index{ref: opts.Reference, sealer: opts.Sealer, paris: paris, st: state{
-		owners: map[string]*owner{}, sites: map[string]*site{}, siteIDs: []*site{nil}, items: map[itemName]itemRef{},
+		owners: map[string]*owner{}, sites: map[string]*site{}, items: map[itemName]itemRef{},
+		siteIDs: newNumbered[site](), ownerIDs: newNumbered[owner](), entryIDs: newNumbered[entry](),
 		grid:       grid{blocks: map[Cell]*block{}},
 		civilities: newInterned(), professions: newInterned(), specialties: newInterned(), vendors: newInterned(),
 		territories: map[string]territory{}, holds: map[string]int64{},

@@ -21,11 +21,12 @@ type matcher struct {
 	professions []uint16 // nil any
 	specialties []uint16 // nil any
 	vendors     []uint16 // nil any
+	entries     []*entry // state.entryIDs, read under the read lock
 }
 
 // matcher resolves the codes of q; the read lock is held.
 func (st *state) matcher(q *query) matcher {
-	m := matcher{a: q.band[0], b: q.band[1], structs: q.structs, vis: q.vis, modes: q.modes,
+	m := matcher{a: q.band[0], b: q.band[1], structs: q.structs, vis: q.vis, modes: q.modes, entries: st.entryIDs.byID,
 		rowVis: uint32(q.vis) << fVisShift, rowModes: uint32(q.modes) << fModeShift}
 	switch q.mode {
 	case searchv1.SearchMode_SEARCH_MODE_EXTRA_PATIENTS:
@@ -70,7 +71,7 @@ func (m *matcher) row(r *row) bool {
 	if !m.needItems {
 		// Flags find a professional at its activity sites, and wherever it
 		// has an item the search takes.
-		return has(m.specialties, r.specialty) && (r.flags&fActivity != 0 || m.anyItem(r.e, r.flags&fVendorOff != 0))
+		return has(m.specialties, r.specialty) && (r.flags&fActivity != 0 || m.anyItem(m.entries[r.entry], r.flags&fVendorOff != 0))
 	}
 	if r.flags&fItems == 0 || r.hi <= m.a || r.flags&m.rowVis == 0 ||
 		(m.rowModes != 0 && r.flags&m.rowModes == 0) ||
@@ -90,7 +91,7 @@ func (m *matcher) row(r *row) bool {
 	case first >= m.a && m.plain(r):
 		return true // that item starts in the window, and passes the filters
 	}
-	return m.anyItem(r.e, r.flags&fVendorOff != 0)
+	return m.anyItem(m.entries[r.entry], r.flags&fVendorOff != 0)
 }
 
 // plain reports whether every item of r passes the item filters but

@@ -12,6 +12,7 @@ import (
 // professional (SOS Médecins; keyed by its site, "sites/{id}").
 type owner struct {
 	key       string
+	id        uint32         // in state.ownerIDs, for item references
 	pro       *professional  // nil until the directory sends it, and for a structure
 	part      *participation // nil when the professional never set one
 	entries   []*entry       // one per site with availability or flags
@@ -70,7 +71,7 @@ func (o *owner) flagged() bool {
 // site is a practice site of the directory.
 type site struct {
 	name       string
-	id         uint32 // its number in state.siteIDs, for items
+	id         uint32 // in state.siteIDs, for items
 	known      bool   // the directory sent it
 	text       string // what results show of it, one string (see packSite)
 	hasAddress bool
@@ -108,6 +109,7 @@ func (it *item) last() int64 {
 
 // entry is a (owner, site) pair: one search result.
 type entry struct {
+	id        uint32 // in state.entryIDs, for rows and item references; 0 once dropped
 	owner     *owner
 	site      *site
 	slots     []item // by start, then name

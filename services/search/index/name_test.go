@@ -81,7 +81,7 @@ func TestSiteIDs(t *testing.T) {
 		w.DeleteSlot("slots/gone")
 		w.PutProfessional(proMsg("p1", []string{"s1"})) // placed again: the site is forgotten
 	})
-	free := len(x.st.freeSiteIDs)
+	free := len(x.st.siteIDs.free)
 	if free == 0 {
 		t.Fatal("a site no one refers to kept its id")
 	}
@@ -89,9 +89,10 @@ func TestSiteIDs(t *testing.T) {
 		w.PutSite(siteMsg("new", east(1.5)))
 		w.PutSlot(slotMsg("at-new", "p1", "new", 0.5))
 	})
-	if len(x.st.freeSiteIDs) != free-1 {
-		t.Fatalf("free site ids %d, want %d: the new site took one", len(x.st.freeSiteIDs), free-1)
+	if len(x.st.siteIDs.free) != free-1 {
+		t.Fatalf("free site ids %d, want %d: the new site took one", len(x.st.siteIDs.free), free-1)
 	}
+	checkInvariants(t, x)
 	for _, r := range mustSearch(t, x, &searchv1.SearchSlotsRequest{Location: atPoint(nantes)}).GetResults() {
 		if id(r) == "p1@new" {
 			return

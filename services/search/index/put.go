@@ -82,8 +82,8 @@ func (x *Index) SetHolds(holds map[string]time.Time) []Cell {
 	return x.Apply(func(w *Writer) {
 		changed := func(name string) {
 			if n, ok := w.st.nameOf(name); ok {
-				if ref, ok := w.st.items[n]; ok && ref.e != nil {
-					w.touch(ref.e)
+				if ref, ok := w.st.items[n]; ok && ref.e != 0 {
+					w.touch(w.st.entry(ref.e))
 				}
 			}
 		}
@@ -108,8 +108,11 @@ func (w *Writer) Prune(now time.Time) {
 	for _, b := range w.st.grid.blocks {
 		for f := range b.rows {
 			for _, r := range b.rows[f] {
-				if r.lo() < t && r.e.prune(t, w.st.items) {
-					w.dirty[r.e] = struct{}{}
+				if r.lo() >= t {
+					continue
+				}
+				if e := w.st.entry(r.entry); e.prune(t, w.st.items) {
+					w.dirty[e] = struct{}{}
 				}
 			}
 		}

@@ -114,15 +114,15 @@ func (s *search) scan(inner, outer float64) int {
 			r := &rows[i]
 			dx, dy, dz := r.x-c.x, r.y-c.y, r.z-c.z
 			d2 := dx*dx + dy*dy + dz*dz
-			if d2 > outer || d2 <= inner || !m.row(r) || (s.doctor != nil && r.e.owner == s.doctor) {
+			if d2 > outer || d2 <= inner || !m.row(r) || (s.doctor != nil && m.entries[r.entry].owner == s.doctor) {
 				continue
 			}
 			n++
 			p := r.flags&fParticipant != 0
 			if shuffle {
-				s.top.offer(cand{key: shuffleKey(p, seed, r.e.hash), e: r.e})
+				s.top.offer(cand{key: shuffleKey(p, seed, r.hash), entry: r.entry})
 			} else {
-				s.top.offer(cand{key: distanceKey(p, d2, r.e.hash), e: r.e})
+				s.top.offer(cand{key: distanceKey(p, d2, r.hash), entry: r.entry})
 			}
 		}
 	})
@@ -143,7 +143,7 @@ func (s *search) response(x *Index) (*searchv1.SearchSlotsResponse, error) {
 	b := x.builder(s)
 	found := s.top.sorted()
 	for i := q.offset; i < len(found); i++ {
-		out.Results = append(out.Results, b.result(found[i].e))
+		out.Results = append(out.Results, b.result(s.m.entries[found[i].entry]))
 	}
 	if s.doctor != nil && q.offset == 0 {
 		out.PatientDoctor = b.doctor(s.doctor)

@@ -36,6 +36,7 @@ func (w *Writer) ownerOf(key string, structure bool) *owner {
 	o := w.st.owners[key]
 	if o == nil {
 		o = &owner{key: key, structure: structure}
+		o.id = w.st.ownerIDs.add(o)
 		w.st.owners[key] = o
 	}
 	w.owners[o] = struct{}{}
@@ -46,32 +47,26 @@ func (w *Writer) ownerOf(key string, structure bool) *owner {
 func (w *Writer) siteOf(name string) *site {
 	s := w.st.sites[name]
 	if s == nil {
-		s = &site{name: name, id: w.st.newSiteID()}
+		s = &site{name: name}
+		s.id = w.st.siteIDs.add(s)
 		w.st.sites[name] = s
-		w.st.siteIDs[s.id] = s
 	}
 	return s
 }
 
-// newSiteID returns a free site id.
-func (st *state) newSiteID() uint32 {
-	if n := len(st.freeSiteIDs); n > 0 {
-		id := st.freeSiteIDs[n-1]
-		st.freeSiteIDs = st.freeSiteIDs[:n-1]
-		return id
-	}
-	st.siteIDs = append(st.siteIDs, nil)
-	return uint32(len(st.siteIDs) - 1)
-}
-
 // site returns the site of id; nil for 0.
-func (st *state) site(id uint32) *site { return st.siteIDs[id] }
+func (st *state) site(id uint32) *site { return st.siteIDs.get(id) }
+
+// owner returns the owner of id.
+func (st *state) owner(id uint32) *owner { return st.ownerIDs.get(id) }
+
+// entry returns the entry of id; nil for 0.
+func (st *state) entry(id uint32) *entry { return st.entryIDs.get(id) }
 
 // forgetSite takes s out of the sites; no item refers to it any more.
 func (w *Writer) forgetSite(s *site) {
 	delete(w.st.sites, s.name)
-	w.st.siteIDs[s.id] = nil
-	w.st.freeSiteIDs = append(w.st.freeSiteIDs, s.id)
+	w.st.siteIDs.remove(s.id)
 }
 
 // place puts it into o: into the entry of its site when o is visible and the
@@ -83,12 +78,12 @@ func (w *Writer) place(o *owner, it item) {
 	s := siteFor(o, w.st.site(it.site))
 	if s == nil {
 		o.pending = append(o.pending, it)
-		w.st.items[it.name] = itemRef{o: o, start: it.start, isRange: it.isRange}
+		w.st.items[it.name] = itemRef{o: o.id, start: it.start, isRange: it.isRange}
 		return
 	}
 	e := w.entryOf(o, s)
 	e.insert(it)
-	w.st.items[it.name] = itemRef{o: o, e: e, start: it.start, isRange: it.isRange}
+	w.st.items[it.name] = itemRef{o: o.id, e: e.id, start: it.start, isRange: it.isRange}
 }
 
 // siteFor returns the site where an item of o is searched: its matched
@@ -124,6 +119,7 @@ func (w *Writer) entryOf(o *owner, s *site) *entry {
 		}
 	}
 	e := &entry{owner: o, site: s, hash: entryHash(o.key, s.name)}
+	e.id = w.st.entryIDs.add(e)
 	e.activity, e.specialty = o.specialtyAt(s)
 	o.entries = append(o.entries, e)
 	w.dirty[e] = struct{}{}
@@ -172,13 +168,15 @@ func (w *Writer) deleteItem(s string) {
 		return
 	}
 	delete(w.st.items, name)
-	w.owners[ref.o] = struct{}{}
-	if ref.e == nil {
-		ref.o.pending = slices.DeleteFunc(ref.o.pending, func(it item) bool { return it.name == name })
+	o := w.st.owner(ref.o)
+	w.owners[o] = struct{}{}
+	if ref.e == 0 {
+		o.pending = slices.DeleteFunc(o.pending, func(it item) bool { return it.name == name })
 		return
 	}
-	ref.e.remove(name, ref.start, ref.isRange)
-	w.dirty[ref.e] = struct{}{}
+	e := w.st.entry(ref.e)
+	e.remove(name, ref.start, ref.isRange)
+	w.dirty[e] = struct{}{}
 }
 
 // rebuild places all of o's items and flag entries again, after a change to
@@ -209,9 +207,13 @@ func (w *Writer) rebuild(o *owner) {
 // drop takes e out of the grid for good.
 func (w *Writer) drop(e *entry) {
 	w.touch(e)
-	w.st.grid.remove(e)
+	w.st.grid.remove(e, &w.st.entryIDs)
 	e.slots, e.ranges = nil, nil
 	delete(w.dirty, e)
+	if e.id != 0 {
+		w.st.entryIDs.remove(e.id)
+		e.id = 0
+	}
 }
 
 // refresh writes e's row again, or drops e when it is no longer found by
@@ -224,7 +226,7 @@ func (w *Writer) refresh(e *entry) {
 		return
 	}
 	w.touch(e)
-	w.st.grid.put(e, rowOf(e))
+	w.st.grid.put(e, rowOf(e), &w.st.entryIDs)
 	w.touch(e)
 }
 
@@ -234,5 +236,7 @@ func (w *Writer) collect(o *owner) {
 		return
 	}
 	delete(w.st.owners, o.key)
+	w.st.ownerIDs.remove(o.id)
+	o.id = 0
 	w.relink(o, nil)
 }

@@ -203,4 +203,5 @@ func TestPruneAndForget(t *testing.T) {
 	if n := len(x.st.owners) + len(x.st.sites) + len(x.st.items) + len(x.st.grid.blocks); n != 0 {
 		t.Errorf("%d things left: %v %v %v", n, x.st.owners, x.st.sites, x.st.items)
 	}
+	checkInvariants(t, x) // every id given back
 }

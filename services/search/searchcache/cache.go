@@ -57,8 +57,8 @@ const (
 	// OutcomeMiss: computed, then stored (or computed by a concurrent
 	// search of the same key and shared).
 	OutcomeMiss Outcome = "miss"
-	// OutcomeBypass: computed without the cache, which is failing or has
-	// invalidations to replay.
+	// OutcomeBypass: computed without the cache, which is failing, too
+	// slow for this search, or has invalidations to replay.
 	OutcomeBypass Outcome = "bypass"
 	// OutcomeSkip: computed without the cache because the answer is not
 	// cacheable (see Cache.Search).
@@ -172,11 +172,17 @@ func (c *Cache) get(ctx context.Context, key string) (*searchv1.SearchSlotsRespo
 	defer cancel()
 	b, err := c.store.Get(opCtx, key)
 	if err != nil {
-		if !errors.Is(err, cache.ErrMiss) {
+		switch {
+		case errors.Is(err, cache.ErrMiss):
+			c.health.ok()
+		case c.slow(ctx, err):
+			c.m.slowCall(ctx, "get")
+		default:
 			c.failed(ctx, "get", err)
 		}
 		return nil, err
 	}
+	c.health.ok()
 	res, err := decodeEntry(b)
 	if err != nil {
 		c.log.WarnContext(ctx, "search cache: undecodable entry", "key", key, "error", err)

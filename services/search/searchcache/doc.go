@@ -15,5 +15,7 @@
 // so entries and tag sets live about a minute. Concurrent misses of one key
 // compute once in the process. When Redis fails, searches are computed from
 // the index (outcome bypass) and the invalidations that could not be sent
-// are replayed before Redis serves anything again.
+// are replayed before Redis serves anything again. A call that only runs
+// out of OpTimeout while others succeed is a busy process, not a failing
+// Redis: that one search is computed and the cache stays up (see slow).
 package searchcache

@@ -72,6 +72,51 @@ func TestRecovery(t *testing.T) {
 	})
 }
 
+// TestChangeDuringReplay checks that a change kept while the probe replays
+// is replayed too, even when it touches the cells being replayed: a search
+// admitted before the failure may store its answer between that replay and
+// the change. TestConcurrent found this, about once in 500 runs.
+func TestChangeDuringReplay(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store cache.Cache) {
+		fl := &flaky{Cache: store}
+		f := newFixture(t, fl, Config{Retry: 5 * time.Millisecond})
+		inGet, getGo := make(chan struct{}), make(chan struct{})
+		inSet, setGo := make(chan struct{}), make(chan struct{})
+		fl.onGet = func() { close(inGet); <-getGo }
+		fl.onSet = func() { close(inSet); <-setGo }
+		done := make(chan struct{})
+		go func() { // admitted while the cache is up
+			defer close(done)
+			if _, _, err := f.c.Search(context.Background(), at(nantes), now, f.compute); err != nil {
+				t.Errorf("search admitted before the failure: %v", err)
+			}
+		}()
+		<-inGet
+		fl.failing.Store(true)
+		f.apply(func(w *index.Writer) { w.PutSlot(slotMsg("first", "p2", "s2", 2*time.Hour)) })
+		fl.failing.Store(false)
+		close(getGo) // a miss: computed after the first change, then stored
+		<-inSet
+
+		fl.onInvalidate = func() { // the probe's replay of the first change
+			close(setGo)
+			<-done
+			f.apply(func(w *index.Writer) { w.PutSlot(slotMsg("second", "p2", "s2", 3*time.Hour)) })
+		}
+		waitFor(t, "Retry", func() bool { return !time.Now().Before(f.c.health.retryAtNow()) })
+		for {
+			if _, out := f.search(at(east(1))); out != OutcomeBypass {
+				break
+			}
+			waitFor(t, "Retry", func() bool { return !time.Now().Before(f.c.health.retryAtNow()) })
+		}
+		res, _ := f.search(at(nantes))
+		if names := slotNames(res); !names["slots/first"] || !names["slots/second"] {
+			t.Errorf("stale answer after recovery: %v, want slots/first and slots/second", names)
+		}
+	})
+}
+
 // retryAtNow returns when the next probe may start.
 func (h *health) retryAtNow() time.Time {
 	h.mu.Lock()

@@ -43,7 +43,14 @@ func (c *Cache) put(ctx context.Context, q query, res *searchv1.SearchSlotsRespo
 	}
 	tags = append(tags, tagOf(allTag, minute))
 	ttl := min(c.ttl, q.at.Add(time.Minute+skew).Sub(q.now))
-	if err = c.set(ctx, q.key, b, ttl, tags); err != nil {
+	err = c.set(ctx, q.key, b, ttl, tags)
+	switch {
+	case err == nil:
+		c.health.ok()
+	case c.slow(ctx, err):
+		c.m.slowCall(ctx, "set")
+		c.recheck(ctx, q.key, since, cells)
+	default:
 		c.failed(ctx, "set", err)
 	}
 	// A change applied while res was computed may have been invalidated
@@ -57,6 +64,26 @@ func (c *Cache) put(ctx context.Context, q query, res *searchv1.SearchSlotsRespo
 			c.deferCells(ctx, cells, false, err)
 		}
 	}
+}
+
+// settle is how long a write that timed out is given to land or die.
+const settle = 500 * time.Millisecond
+
+// recheck takes out the entry of key again after settle when a change
+// touched its cells since the answer was computed: the write timed out while
+// the cache stayed up (see slow), and may land after that change's
+// invalidation. Until then a stale answer may be served, at most settle
+// after the change, and only when a write timed out.
+func (c *Cache) recheck(ctx context.Context, key string, since uint64, cells []index.Cell) {
+	ctx = context.WithoutCancel(ctx)
+	time.AfterFunc(settle, func() {
+		if !c.seen.overlaps(since, cells) {
+			return
+		}
+		if err := c.delete(ctx, key); err != nil {
+			c.deferCells(ctx, cells, false, err)
+		}
+	})
 }
 
 // covered returns the cells res depends on: those of the disc of its centre

@@ -3,6 +3,7 @@ package searchcache
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,13 +15,33 @@ import (
 var errDown = errors.New("flaky: down")
 
 // flaky is a cache.Cache that fails every call while failing is set, and
-// records the calls it gets.
+// records the calls it gets. While slowGet (slowSet) is set, Get (Set)
+// answers when its context ends, with its error, as go-redis does; a Set
+// still lands, late.
 type flaky struct {
 	cache.Cache
-	failing atomic.Bool
+	failing          atomic.Bool
+	slowGet, slowSet atomic.Bool
+	landed           chan struct{} // closed when a late Set has landed
 
 	mu  sync.Mutex
 	ops []string
+	// onGet, onSet and onInvalidate, when set, each run once: the first two
+	// before the next Get (Set) reaches the store, the last after the next
+	// InvalidateTags has.
+	onGet, onSet, onInvalidate func()
+}
+
+// hook returns the hook *fn and clears it; a no-op when there is none.
+func (f *flaky) hook(fn *func()) func() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	h := *fn
+	*fn = nil
+	if h == nil {
+		return func() {}
+	}
+	return h
 }
 
 // note records op and returns errDown while failing.
@@ -47,12 +68,27 @@ func (f *flaky) Get(ctx context.Context, key string) ([]byte, error) {
 	if err := f.note("get"); err != nil {
 		return nil, err
 	}
+	f.hook(&f.onGet)()
+	if f.slowGet.Load() {
+		<-ctx.Done()
+		return nil, fmt.Errorf("cache get: %w", ctx.Err())
+	}
 	return f.Cache.Get(ctx, key)
 }
 
 func (f *flaky) Set(ctx context.Context, key string, value []byte, ttl time.Duration, tags ...string) error {
 	if err := f.note("set"); err != nil {
 		return err
+	}
+	f.hook(&f.onSet)()
+	if f.slowSet.Load() {
+		<-ctx.Done()
+		go func() { // the command was sent: Redis runs it when it gets to it
+			time.Sleep(10 * time.Millisecond)
+			_ = f.Cache.Set(context.Background(), key, value, ttl, tags...)
+			close(f.landed)
+		}()
+		return fmt.Errorf("cache set: %w", ctx.Err())
 	}
 	return f.Cache.Set(ctx, key, value, ttl, tags...)
 }
@@ -68,7 +104,9 @@ func (f *flaky) InvalidateTags(ctx context.Context, tags ...string) (int, error)
 	if err := f.note("invalidate"); err != nil {
 		return 0, err
 	}
-	return f.Cache.InvalidateTags(ctx, tags...)
+	n, err := f.Cache.InvalidateTags(ctx, tags...)
+	f.hook(&f.onInvalidate)()
+	return n, err
 }
 
 func (f *flaky) Ping(ctx context.Context) error {

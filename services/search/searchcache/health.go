@@ -2,7 +2,9 @@ package searchcache
 
 import (
 	"context"
+	"errors"
 	"maps"
+	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -22,8 +24,9 @@ const maxPending = 1000
 // invalidations (or pinging when there are none) before any entry is read
 // again, since an entry written before the failure may be stale.
 type health struct {
-	retry time.Duration
-	up    atomic.Bool // read by every search; written under mu
+	retry  time.Duration
+	up     atomic.Bool  // read by every search; written under mu
+	lastOK atomic.Int64 // when a cache call last succeeded, Unix nanoseconds (see slow)
 
 	mu      sync.Mutex
 	retryAt time.Time // when down, when the next probe may start
@@ -35,6 +38,25 @@ type health struct {
 func (h *health) init(retry time.Duration) {
 	h.retry, h.cells = retry, map[index.Cell]struct{}{}
 	h.up.Store(true)
+	h.ok()
+}
+
+// ok records that a cache call succeeded.
+func (h *health) ok() { h.lastOK.Store(time.Now().UnixNano()) }
+
+// slow reports whether err is a cache call that ran out of its OpTimeout
+// while others succeed. Under load that time goes to waiting for a core or a
+// pooled connection, not to a failing Redis, and bypassing the cache for
+// every search (a miss costs about eight hits) would turn a busy process into
+// a collapsing one: the caller answers its own search without the cache,
+// which stays up. A cache that only times out for Retry goes down as on any
+// other error. ctx is the caller's: its own end is no sign of anything.
+func (c *Cache) slow(ctx context.Context, err error) bool {
+	timedOut := errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded)
+	if !timedOut || ctx.Err() != nil {
+		return false
+	}
+	return time.Since(time.Unix(0, c.health.lastOK.Load())) < c.health.retry
 }
 
 // down marks the cache down until Retry has passed, under h.mu; it reports
@@ -81,8 +103,7 @@ func (c *Cache) probe(ctx context.Context) bool {
 	h := &c.health
 	for first := true; ; first = false {
 		h.mu.Lock()
-		cells, all := slices.Collect(maps.Keys(h.cells)), h.all
-		if !first && len(cells) == 0 && !all {
+		if !first && len(h.cells) == 0 && !h.all {
 			h.up.Store(true)
 			h.probing = false
 			h.mu.Unlock()
@@ -90,21 +111,22 @@ func (c *Cache) probe(ctx context.Context) bool {
 			c.log.InfoContext(ctx, "search cache: back up")
 			return true
 		}
+		// Take the pending cells out: a change kept during the replay, even
+		// of a cell replayed now, must be replayed again, since an entry
+		// written between this replay and that change predates the change.
+		cells, all := slices.Collect(maps.Keys(h.cells)), h.all
+		clear(h.cells)
+		h.all = false
 		h.mu.Unlock()
 		if err := c.replay(ctx, cells, all); err != nil {
 			h.mu.Lock()
 			h.probing = false
+			h.keep(cells, all)
 			h.down()
 			h.mu.Unlock()
 			c.log.DebugContext(ctx, "search cache: still down", "error", err)
 			return false
 		}
-		h.mu.Lock()
-		for _, cell := range cells {
-			delete(h.cells, cell)
-		}
-		h.all = h.all && !all
-		h.mu.Unlock()
 	}
 }
 

@@ -16,7 +16,9 @@ type metrics struct {
 	cells     metric.Int64Counter
 	keys      metric.Int64Counter
 	available metric.Int64Gauge
+	slow      metric.Int64Counter
 	outcomes  map[Outcome]metric.MeasurementOption
+	ops       map[string]metric.MeasurementOption
 	kinds     [2][2]metric.MeasurementOption // [all][deferred]
 }
 
@@ -27,7 +29,7 @@ var durationBounds = []float64{0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.0
 func newMetrics(mp metric.MeterProvider) (metrics, error) {
 	meter := mp.Meter("github.com/sas-platform/sas/services/search/searchcache")
 	var m metrics
-	var err [5]error
+	var err [6]error
 	m.requests, err[0] = meter.Int64Counter("sas.search.cache.requests", metric.WithUnit("{search}"),
 		metric.WithDescription("Searches through the cache, by outcome: hit, miss, bypass (cache failing), skip (not cacheable)."))
 	m.duration, err[1] = meter.Float64Histogram("sas.search.cache.duration", metric.WithUnit("s"),
@@ -39,6 +41,12 @@ func newMetrics(mp metric.MeterProvider) (metrics, error) {
 		metric.WithDescription("Entries removed by invalidations."))
 	m.available, err[4] = meter.Int64Gauge("sas.search.cache.available",
 		metric.WithDescription("1 while the cache serves searches, 0 while they bypass it."))
+	m.slow, err[5] = meter.Int64Counter("sas.search.cache.slow", metric.WithUnit("{call}"),
+		metric.WithDescription("Cache calls (get, set) that ran out of time while others succeeded: the search was computed, the cache stayed up."))
+	m.ops = map[string]metric.MeasurementOption{}
+	for _, op := range []string{"get", "set"} {
+		m.ops[op] = metric.WithAttributeSet(attribute.NewSet(attribute.String("op", op)))
+	}
 	m.outcomes = map[Outcome]metric.MeasurementOption{}
 	for _, o := range []Outcome{OutcomeHit, OutcomeMiss, OutcomeBypass, OutcomeSkip} {
 		m.outcomes[o] = metric.WithAttributeSet(attribute.NewSet(attribute.String("outcome", string(o))))
@@ -70,6 +78,9 @@ func (m *metrics) invalidated(ctx context.Context, n int, all, deferred bool) {
 	}
 	m.cells.Add(ctx, int64(n), m.kinds[b2i(all)][b2i(deferred)])
 }
+
+// slowCall counts a cache call of op that ran out of time (see Cache.slow).
+func (m *metrics) slowCall(ctx context.Context, op string) { m.slow.Add(ctx, 1, m.ops[op]) }
 
 // removed counts entries removed.
 func (m *metrics) removed(ctx context.Context, n int) { m.keys.Add(ctx, int64(n)) }
