@@ -7,7 +7,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
@@ -76,4 +78,65 @@ func TestLimitInFlight(t *testing.T) {
 	} else {
 		resp.Body.Close()
 	}
+}
+
+// BenchmarkRefusal measures what a request refused for overload costs the
+// machine: client and server are both in this process, on loopback, with
+// keep-alive connections, as in the search overload run. cpu-µs/refusal is
+// the process's CPU (user and system) per refusal; it bounds the goodput
+// that overload can keep when the load generator shares the cores.
+func BenchmarkRefusal(b *testing.B) {
+	release := make(chan struct{})
+	held := make(chan struct{})
+	rejected, err := sdkmetric.NewMeterProvider().Meter("bench").Int64Counter("rejected")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(limitInFlight(1, rejected, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(held)
+		<-release
+	})))
+	defer srv.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
+	go func() {
+		if resp, err := client.Get(srv.URL + "/v1/held"); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	<-held
+	defer close(release)
+	b.SetParallelism(32)
+	before := cpuTime(b)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		buf := make([]byte, 512)
+		for pb.Next() {
+			resp, err := client.Get(srv.URL + "/v1/search")
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			for { // drain, so that the connection is kept
+				if _, err := resp.Body.Read(buf); err != nil {
+					break
+				}
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusTooManyRequests {
+				b.Errorf("status %d, want 429", resp.StatusCode)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	b.ReportMetric(float64(cpuTime(b)-before)/float64(b.N)/float64(time.Microsecond), "cpu-µs/refusal")
+}
+
+// cpuTime returns the CPU time this process has used.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

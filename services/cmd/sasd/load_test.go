@@ -42,13 +42,16 @@ func loadDuration() time.Duration {
 }
 
 // startPostgres runs sasd as a process of its own on a fresh PostgreSQL
-// database and Redis, and returns it with the database URL.
+// database and Redis, and returns it with the database URL. The flags in
+// SAS_BENCH_SASD_ARGS are added, to try a setting (the child reads no SAS_
+// variable).
 func startPostgres(b *testing.B, args ...string) (platform, string) {
 	url := pgtest.NewEmpty(b)
 	redisURL := os.Getenv("SAS_TEST_REDIS_URL")
 	if redisURL == "" {
 		redisURL = "redis://127.0.0.1:6379/0"
 	}
+	args = append(args, strings.Fields(os.Getenv("SAS_BENCH_SASD_ARGS"))...)
 	p, proc := startChild(b, append([]string{"-postgres-url", url, "-redis-url", redisURL}, args...)...)
 	p.proc = proc
 	return p, url
