@@ -9,8 +9,12 @@ import (
 )
 
 // DefaultMaxInFlight is how many API requests the gateway serves at once
-// when Options.MaxInFlight is 0.
-const DefaultMaxInFlight = 128
+// when Options.MaxInFlight is 0: as many as search serves before queueing
+// (server.Settings.MaxInFlight), so that past saturation REST searches are
+// refused at the door, for about 40 µs of CPU, instead of after their
+// decoding, authentication and 20 ms in search's queue. It gave 4-12 % more
+// goodput than 128 in overload runs, with a p99 a third lower.
+const DefaultMaxInFlight = 64
 
 // overloadBody is the JSON status of a request refused for overload, as the
 // gateway writes gRPC errors (google.rpc.Status).

@@ -500,19 +500,35 @@ func BenchmarkSearchLoad(b *testing.B) {
 		wait()
 		b.Logf("REST 80%% hits, 32 callers: %s (%.0f%% of gRPC)", rest, 100*rest.Throughput()/g.Throughput())
 		b.Logf("  %s", cost(rest.Sent))
-		// Overload: twice the REST saturation rate, open loop.
-		mixed = w.mix(client, warm, r)
-		wait, cost = proc.profile(b, "overload", loadDuration()), proc.cost(b)
-		over := loadgen.Run(context.Background(), loadgen.Config{Rate: 2 * rest.Throughput(), Workers: 512, Duration: loadDuration()}, func(_ context.Context, i int) error {
-			return w.restSearch(client, mixed(i))
-		})
-		wait()
-		b.Logf("overload at %.0f/s: %s, goodput %.0f%% of the saturation rate", 2*rest.Throughput(), over,
-			100*over.Throughput()/rest.Throughput())
-		b.Logf("  %s", cost(over.Sent))
-		for msg, n := range over.Errors {
-			b.Logf("  %d× %.100s", n, msg)
+		// Overload: twice the REST saturation rate, open loop. The
+		// saturation rate of this shared machine moves by 15 % from one
+		// run to the next, so each overload run is compared with a
+		// saturation run just before it, in three pairs of half runs; the
+		// median of the three goodputs is the figure.
+		var goodputs []float64
+		for k := range 3 {
+			mixed = w.mix(client, warm, r)
+			sat := loadgen.Run(context.Background(), loadgen.Config{Workers: 32, Duration: loadDuration() / 2}, func(_ context.Context, i int) error {
+				return w.restSearch(client, mixed(i))
+			})
+			mixed = w.mix(client, warm, r)
+			wait, cost = func() {}, proc.cost(b)
+			if k == 0 {
+				wait = proc.profile(b, "overload", loadDuration()/2)
+			}
+			over := loadgen.Run(context.Background(), loadgen.Config{Rate: 2 * sat.Throughput(), Workers: 512, Duration: loadDuration() / 2}, func(_ context.Context, i int) error {
+				return w.restSearch(client, mixed(i))
+			})
+			wait()
+			goodputs = append(goodputs, 100*over.Throughput()/sat.Throughput())
+			b.Logf("overload pair %d: saturation %.0f/s; at twice that: %s, goodput %.0f%%", k+1, sat.Throughput(), over, goodputs[k])
+			b.Logf("  %s", cost(over.Sent))
+			for msg, n := range over.Errors {
+				b.Logf("  %d× %.100s", n, msg)
+			}
 		}
+		slices.Sort(goodputs)
+		b.Logf("overload goodput, median of 3 pairs: %.0f%% (%.0f–%.0f%%)", goodputs[1], goodputs[0], goodputs[2])
 		fresh := w.freshness(b, 50)
 		sort.Slice(fresh, func(i, j int) bool { return fresh[i] < fresh[j] })
 		b.Logf("freshness, push acknowledged → in search results (50 pushes): p50 %s p99 %s max %s",
@@ -546,7 +562,7 @@ func BenchmarkSearchLoad(b *testing.B) {
 		b.ReportMetric(float64(hit.P99)/1e6, "hit-p99-ms")
 		b.ReportMetric(g.Throughput(), "grpc-req/s")
 		b.ReportMetric(rest.Throughput(), "rest-req/s")
-		b.ReportMetric(100*over.Throughput()/rest.Throughput(), "overload-goodput-%")
+		b.ReportMetric(goodputs[1], "overload-goodput-%")
 		b.ReportMetric(float64(fresh[len(fresh)*99/100])/1e6, "fresh-p99-ms")
 	}
 }

@@ -106,7 +106,7 @@ func (s *Settings) DeclareGateway(set *config.Set) {
 
 func (s *Settings) declareHTTP(set *config.Set) {
 	set.String(&s.HTTPAddr, "http-addr", "SAS_HTTP_ADDR", ":8080", "REST gateway listen address")
-	set.Int(&s.MaxInFlight, "max-in-flight", "SAS_MAX_IN_FLIGHT", 128, "REST requests the gateway serves at once; past it a request gets 429 at once instead of queueing behind the others")
+	set.Int(&s.MaxInFlight, "max-in-flight", "SAS_MAX_IN_FLIGHT", 64, "REST requests the gateway serves at once; past it a request gets 429 at once instead of queueing behind the others")
 }
 
 func (s *Settings) declareCommon(set *config.Set) {
