@@ -11,12 +11,21 @@ import (
 	"google.golang.org/grpc/keepalive"
 )
 
+// streamWorkers is how many goroutines serve calls from one to the next:
+// as many as search serves at once.
+const streamWorkers = 64
+
 func serverOptions(opts Options, rec *recoverer, unary []grpc.UnaryServerInterceptor) []grpc.ServerOption {
 	return []grpc.ServerOption{
 		grpc.StatsHandler(otelgrpc.NewServerHandler(otelOptions(opts)...)),
 		grpc.ChainUnaryInterceptor(unary...),
 		grpc.ChainStreamInterceptor(streamChain(opts, rec)...),
 		grpc.MaxRecvMsgSize(opts.MaxRecvMsgSize),
+		// Calls run on goroutines kept from one call to the next, whose
+		// stacks have grown already: a goroutine a call grew its stack
+		// at every call, 5 % of sasd's CPU at 80 % cache hits. Past
+		// streamWorkers calls at once, a call gets a goroutine of its own.
+		grpc.NumStreamWorkers(streamWorkers),
 		// Clients may ping every 10s, even without RPCs (the platform's
 		// clients ping every 30s).
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{
