@@ -41,6 +41,9 @@ func TestHit(t *testing.T) {
 		if n := len(received(first).GetResults()); n != 6 {
 			t.Fatalf("first search found %d results, want 6", n)
 		}
+		if len(first.GetResults()) != 0 || len(first.ProtoReflect().GetUnknown()) == 0 {
+			t.Errorf("a miss answers with %d decoded results, want them kept encoded, as stored", len(first.GetResults()))
+		}
 		second, out := f.search(at(nantes))
 		wantOutcome(t, "second search", out, OutcomeHit)
 		wantEqual(t, first, second)

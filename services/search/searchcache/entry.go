@@ -24,16 +24,17 @@ const allTag = "all"
 // during its minute, so it is kept until the minute is over (and skew),
 // within the TTL; its tags carry the minute too, so that a tag set holds
 // one minute's entries and expires with them instead of growing for as long
-// as its cells are searched and never changed.
-func (c *Cache) put(ctx context.Context, q query, res *searchv1.SearchSlotsResponse, since uint64) {
+// as its cells are searched and never changed. It returns the encoded
+// entry, nil when res is not stored.
+func (c *Cache) put(ctx context.Context, q query, res *searchv1.SearchSlotsResponse, since uint64) []byte {
 	cells, ok := covered(res)
 	if !ok {
-		return
+		return nil
 	}
 	b, err := proto.Marshal(res)
 	if err != nil {
 		c.log.WarnContext(ctx, "search cache: encode entry", "error", err)
-		return
+		return nil
 	}
 	minute := minuteOf(q.at)
 	names := cellNames(cells, len(cells) > coarseAbove)
@@ -64,6 +65,7 @@ func (c *Cache) put(ctx context.Context, q query, res *searchv1.SearchSlotsRespo
 			c.deferCells(ctx, cells, false, err)
 		}
 	}
+	return b
 }
 
 // settle is how long a write that timed out is given to land or die.
