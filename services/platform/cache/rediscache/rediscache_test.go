@@ -3,8 +3,10 @@ package rediscache
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -47,7 +49,7 @@ func testURL() string {
 
 // newTestCache returns a cache under a fresh prefix whose keys are deleted
 // when t ends.
-func newTestCache(t *testing.T) *Cache {
+func newTestCache(t testing.TB) *Cache {
 	t.Helper()
 	prefix := "sastest:" + rand.Text()[:12] + ":"
 	c, err := New(context.Background(), Config{URL: testURL(), Prefix: prefix})
@@ -62,7 +64,7 @@ func newTestCache(t *testing.T) *Cache {
 }
 
 // deletePrefix deletes every key under prefix with a client of its own.
-func deletePrefix(t *testing.T, prefix string) {
+func deletePrefix(t testing.TB, prefix string) {
 	opts, err := redis.ParseURL(testURL())
 	if err != nil {
 		t.Fatal(err)
@@ -140,5 +142,23 @@ func TestSpansCarryNoValue(t *testing.T) {
 	}
 	if !slices.Contains(names, "get") {
 		t.Errorf("spans %v: want one for get", names)
+	}
+}
+
+// BenchmarkSet stores a 20 KB search entry with the 25 tags of a 10 km disc
+// and of its minute, as the search cache does at every miss.
+func BenchmarkSet(b *testing.B) {
+	ctx := context.Background()
+	c := newTestCache(b)
+	value := make([]byte, 20<<10)
+	tags := make([]string, 25)
+	for i := range tags {
+		tags[i] = fmt.Sprintf("488:%d@29420000", i)
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if err := c.Set(ctx, strconv.Itoa(i%1000), value, time.Minute, tags...); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -22,29 +22,35 @@ end
 return removed
 `)
 
+// setScript stores ARGV[1] under KEYS[1] for ARGV[2] milliseconds and adds
+// KEYS[1] to each tag set in KEYS[2:], whose expiry is raised to at least
+// that: one command, where a transaction of SET, SADD and two PEXPIRE a tag
+// cost the client a reply to parse for each (about 100 for a search entry).
+var setScript = redis.NewScript(`
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+for i = 2, #KEYS do
+  redis.call('SADD', KEYS[i], KEYS[1])
+  redis.call('PEXPIRE', KEYS[i], ARGV[2], 'NX')
+  redis.call('PEXPIRE', KEYS[i], ARGV[2], 'GT')
+end
+return 1
+`)
+
 // Set stores value under key for ttl and adds key to each tag set, whose
-// expiry is raised to at least ttl, in one MULTI/EXEC transaction. A key set
-// again with other tags stays in its older tag sets until they expire, so
-// invalidating those tags deletes it too.
+// expiry is raised to at least ttl (a new set gets ttl; an older one keeps
+// the longest), atomically, in one script. A key set again with other tags
+// stays in its older tag sets until they expire, so invalidating those tags
+// deletes it too.
 func (c *Cache) Set(ctx context.Context, key string, value []byte, ttl time.Duration, tags ...string) error {
 	if err := checkTTL(ttl); err != nil {
 		return err
 	}
-	name := c.valueKey(key)
-	ms := max(ttl.Milliseconds(), 1)
-	cmds, err := c.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.Set(ctx, name, value, ttl)
-		for _, tag := range tags {
-			p.SAdd(ctx, c.tagKey(tag), name)
-			p.Do(ctx, "PEXPIRE", c.tagKey(tag), ms, "NX") // a new set gets ttl
-			p.Do(ctx, "PEXPIRE", c.tagKey(tag), ms, "GT") // an older one keeps the longest
-		}
-		return nil
-	})
-	if err == nil {
-		err = firstErr(cmds)
+	keys := make([]string, 1, 1+len(tags))
+	keys[0] = c.valueKey(key)
+	for _, tag := range tags {
+		keys = append(keys, c.tagKey(tag))
 	}
-	if err != nil {
+	if err := setScript.Run(ctx, c.client, keys, value, max(ttl.Milliseconds(), 1)).Err(); err != nil {
 		return fmt.Errorf("cache set: %w", err)
 	}
 	return nil
@@ -64,14 +70,4 @@ func (c *Cache) InvalidateTags(ctx context.Context, tags ...string) (int, error)
 		return 0, fmt.Errorf("cache invalidate tags: %w", err)
 	}
 	return removed, nil
-}
-
-// firstErr returns the first error among pipelined commands.
-func firstErr(cmds []redis.Cmder) error {
-	for _, cmd := range cmds {
-		if err := cmd.Err(); err != nil {
-			return err
-		}
-	}
-	return nil
 }
