@@ -25,7 +25,8 @@ const allTag = "all"
 // within the TTL; its tags carry the minute too, so that a tag set holds
 // one minute's entries and expires with them instead of growing for as long
 // as its cells are searched and never changed. It returns the encoded
-// entry, nil when res is not stored.
+// entry, whether or not the write succeeded; nil when res is not cacheable
+// (no centre) or does not encode.
 func (c *Cache) put(ctx context.Context, q query, res *searchv1.SearchSlotsResponse, since uint64) []byte {
 	cells, ok := covered(res)
 	if !ok {
