@@ -45,7 +45,11 @@ func register(ctx context.Context, a *app.App, reg grpc.ServiceRegistrar, ready 
 		return err
 	}
 	meter := a.Telemetry.MeterProvider
-	cache, err := searchcache.New(searchcache.Config{Cache: store, Meter: meter, Log: a.Log})
+	near := int64(a.SearchNearMB) << 20
+	if a.RedisURL == "" || near == 0 {
+		near = -1 // the cache is in process already, or the operator wants none
+	}
+	cache, err := searchcache.New(searchcache.Config{Cache: store, Near: near, Meter: meter, Log: a.Log})
 	if err != nil {
 		return err
 	}

@@ -10,11 +10,14 @@ import (
 
 // Settings are the settings every binary reads.
 type Settings struct {
-	GRPCAddr     string
-	HTTPAddr     string
-	DataDir      string
-	PostgresURL  string
-	RedisURL     string
+	GRPCAddr    string
+	HTTPAddr    string
+	DataDir     string
+	PostgresURL string
+	RedisURL    string
+	// SearchNearMB is how many megabytes of its own answers a search
+	// replica keeps in process in front of Redis.
+	SearchNearMB int
 	LogLevel     string
 	OTLPEndpoint string
 	PageTokenKey string
@@ -83,6 +86,7 @@ func (s *Settings) Declare(set *config.Set, http bool) {
 	set.String(&s.DataDir, "data-dir", "SAS_DATA_DIR", "var", "folder of the embedded SQLite files (one per service), used when no PostgreSQL URL is set")
 	set.String(&s.PostgresURL, "postgres-url", "SAS_POSTGRES_URL", "", "PostgreSQL URL (e.g. postgres://postgres@127.0.0.1:5432/test); each service uses its own schema. Empty: embedded SQLite")
 	set.String(&s.RedisURL, "redis-url", "SAS_REDIS_URL", "", "Redis URL (e.g. redis://127.0.0.1:6379/0) of the search cache. Empty: in-process cache")
+	set.Int(&s.SearchNearMB, "search-near-mb", "SAS_SEARCH_NEAR_MB", 64, "megabytes of its own answers a search replica keeps in process in front of Redis, dropped by its own feeds' changes; 0: none. Unused without SAS_REDIS_URL")
 	set.String(&s.PageTokenKey, "page-token-key", "SAS_PAGE_TOKEN_KEY", "", "base64 32-byte key sealing page tokens; set the same on every replica. Empty: random at start")
 	set.Duration(&s.RPCTimeout, "rpc-timeout", "SAS_RPC_TIMEOUT", 30*time.Second, "deadline of unary RPCs whose caller set none")
 	set.String(&s.AccountsAddr, "accounts-addr", "SAS_ACCOUNTS_ADDR", "", "gRPC address of the accounts service (token keys, service tokens, audit trail). Empty: the accounts service of this process")

@@ -21,6 +21,7 @@ const (
 	DefaultTTL       = 2 * time.Minute
 	DefaultOpTimeout = 50 * time.Millisecond
 	DefaultRetry     = time.Second
+	DefaultNear      = 64 << 20
 )
 
 // Config configures New. Zero fields take the defaults documented on them;
@@ -38,6 +39,10 @@ type Config struct {
 	// Retry is how long the cache is bypassed after an error before one
 	// search probes it again (default DefaultRetry).
 	Retry time.Duration
+	// Near is how many bytes of its own answers the process keeps in front
+	// of Cache (default DefaultNear; negative: none, as when Cache is itself
+	// in process). See near.
+	Near int64
 	// Now is the clock of Invalidate, which must agree with the now given
 	// to Search (default time.Now).
 	Now func() time.Time
@@ -54,6 +59,9 @@ type Outcome string
 const (
 	// OutcomeHit: answered from the cache.
 	OutcomeHit Outcome = "hit"
+	// OutcomeNear: answered from the answers this process computed and
+	// keeps in front of the cache (see Config.Near).
+	OutcomeNear Outcome = "near"
 	// OutcomeMiss: computed, then stored (or computed by a concurrent
 	// search of the same key and shared).
 	OutcomeMiss Outcome = "miss"
@@ -81,6 +89,7 @@ type Cache struct {
 	flight flight
 	health health
 	seen   changes
+	near   near
 }
 
 // New returns a cache over cfg.Cache.
@@ -100,6 +109,12 @@ func New(cfg Config) (*Cache, error) {
 	c := &Cache{store: cfg.Cache, ttl: orDefault(cfg.TTL, DefaultTTL), opTime: orDefault(cfg.OpTimeout, DefaultOpTimeout),
 		now: cfg.Now, log: cfg.Log}
 	c.health.init(orDefault(cfg.Retry, DefaultRetry))
+	switch {
+	case cfg.Near == 0:
+		c.near.init(DefaultNear)
+	case cfg.Near > 0:
+		c.near.init(cfg.Near)
+	}
 	var err error
 	if c.m, err = newMetrics(cfg.Meter); err != nil {
 		return nil, fmt.Errorf("search cache metrics: %w", err)
@@ -149,8 +164,13 @@ func (c *Cache) search(ctx context.Context, q query, compute ComputeFunc) (*sear
 		res, err := compute(ctx, q.norm, q.at)
 		return res, OutcomeSkip, err
 	}
+	if b := c.near.get(q.key, q.now); b != nil {
+		if res, err := decodeEntry(b); err == nil {
+			return res, OutcomeNear, nil
+		}
+	}
 	if !c.admit(ctx) {
-		res, err := compute(ctx, q.norm, q.at)
+		res, err := c.bypass(ctx, q, compute)
 		return res, OutcomeBypass, err
 	}
 	res, err := c.get(ctx, q.key)
@@ -158,11 +178,25 @@ func (c *Cache) search(ctx context.Context, q query, compute ComputeFunc) (*sear
 	case err == nil:
 		return res, OutcomeHit, nil
 	case !errors.Is(err, cache.ErrMiss): // do not wait on a write either
-		res, err := compute(ctx, q.norm, q.at)
+		res, err := c.bypass(ctx, q, compute)
 		return res, OutcomeBypass, err
 	}
 	res, err = c.fill(ctx, q, compute)
 	return res, OutcomeMiss, err
+}
+
+// bypass computes q without the shared cache, and keeps the answer near:
+// the process's own answers stay fresh whatever the shared cache does.
+func (c *Cache) bypass(ctx context.Context, q query, compute ComputeFunc) (*searchv1.SearchSlotsResponse, error) {
+	since := c.seen.last()
+	res, err := compute(ctx, q.norm, q.at)
+	if err != nil || c.near.max <= 0 {
+		return res, err
+	}
+	if b, cells := c.encode(ctx, res); b != nil {
+		c.keepNear(q, b, cells, since)
+	}
+	return res, nil
 }
 
 // get returns the entry of key with one GET, the whole of a hit's cost, or
@@ -258,13 +292,17 @@ func (c *Cache) fill(ctx context.Context, q query, compute ComputeFunc) (*search
 		if err != nil {
 			return nil, err
 		}
+		b, cells := c.encode(ctx, res)
+		if b == nil {
+			return res, nil
+		}
+		c.put(ctx, q, b, cells, since)
+		c.keepNear(q, b, cells, since)
 		// Answer as a hit does, from the entry's bytes: its results then go
 		// out as they are instead of being encoded a second time (6 % of
 		// a miss's CPU in sasd).
-		if b := c.put(ctx, q, res, since); b != nil {
-			if enc, err := decodeEntry(b); err == nil {
-				res = enc
-			}
+		if enc, err := decodeEntry(b); err == nil {
+			res = enc
 		}
 		return res, nil
 	})

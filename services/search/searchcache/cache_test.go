@@ -11,7 +11,6 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	searchv1 "github.com/sas-platform/sas/gen/sas/search/v1"
-	"github.com/sas-platform/sas/services/platform/cache"
 	"github.com/sas-platform/sas/services/search/index"
 )
 
@@ -34,8 +33,7 @@ func wantEqual(t testing.TB, a, b *searchv1.SearchSlotsResponse) {
 }
 
 func TestHit(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, store cache.Cache) {
-		f := newFixture(t, store, Config{})
+	forEachSetup(t, Config{}, func(t *testing.T, f *fixture) {
 		first, out := f.search(at(nantes))
 		wantOutcome(t, "first search", out, OutcomeMiss)
 		if n := len(received(first).GetResults()); n != 6 {
@@ -45,7 +43,7 @@ func TestHit(t *testing.T) {
 			t.Errorf("a miss answers with %d decoded results, want them kept encoded, as stored", len(first.GetResults()))
 		}
 		second, out := f.search(at(nantes))
-		wantOutcome(t, "second search", out, OutcomeHit)
+		wantOutcome(t, "second search", out, f.hit)
 		wantEqual(t, first, second)
 		norm, _, when := Normalize(at(nantes), now)
 		direct, err := f.ix.Search(context.Background(), norm, when)
@@ -60,8 +58,7 @@ func TestHit(t *testing.T) {
 }
 
 func TestNearbyShare(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, store cache.Cache) {
-		f := newFixture(t, store, Config{})
+	forEachSetup(t, Config{}, func(t *testing.T, f *fixture) {
 		c := index.Point{Lat: snap(nantes.Lat, 90), Lon: snap(nantes.Lon, 180)}
 		a, b := index.Point{Lat: c.Lat - 0.00045, Lon: c.Lon}, index.Point{Lat: c.Lat + 0.00045, Lon: c.Lon}
 		if d := index.Distance(a, b); d < 99 || d > 101 {
@@ -70,7 +67,7 @@ func TestNearbyShare(t *testing.T) {
 		first, out := f.search(at(a))
 		wantOutcome(t, "first regulator", out, OutcomeMiss)
 		second, out := f.search(at(b))
-		wantOutcome(t, "second regulator, 100 m away", out, OutcomeHit)
+		wantOutcome(t, "second regulator, 100 m away", out, f.hit)
 		wantEqual(t, first, second)
 		if got := first.GetCentre(); got.GetLatitude() != c.Lat || got.GetLongitude() != c.Lon {
 			t.Errorf("centre %v, want the cell's centre %v", got, c)
@@ -81,26 +78,24 @@ func TestNearbyShare(t *testing.T) {
 }
 
 func TestSharedKeys(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, store cache.Cache) {
-		f := newFixture(t, store, Config{})
+	forEachSetup(t, Config{}, func(t *testing.T, f *fixture) {
 		first := at(nantes)
 		first.RadiusMeters, first.Specialties = 4_200, []string{"SM54", "SM26"}
 		f.search(first)
 		second := at(nantes)
 		second.RadiusMeters, second.Specialties = 5_000, []string{" SM26", "SM54", "SM54"}
 		_, out := f.search(second)
-		wantOutcome(t, "same radius bucket and specialties", out, OutcomeHit)
+		wantOutcome(t, "same radius bucket and specialties", out, f.hit)
 		byName := &searchv1.SearchSlotsRequest{Location: &searchv1.SearchSlotsRequest_CommuneName{CommuneName: "NANTES"}}
 		f.search(byName)
 		byName.Location = &searchv1.SearchSlotsRequest_CommuneName{CommuneName: "  nantes"}
 		_, out = f.search(byName)
-		wantOutcome(t, "commune name in other case", out, OutcomeHit)
+		wantOutcome(t, "commune name in other case", out, f.hit)
 	})
 }
 
 func TestSlotInvalidation(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, store cache.Cache) {
-		f := newFixture(t, store, Config{})
+	forEachSetup(t, Config{}, func(t *testing.T, f *fixture) {
 		f.search(at(nantes))
 		f.apply(func(w *index.Writer) { w.PutSlot(slotMsg("new", "p2", "s2", 2*time.Hour)) })
 		res, out := f.search(at(nantes))
@@ -118,8 +113,7 @@ func TestSlotInvalidation(t *testing.T) {
 }
 
 func TestOptOut(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, store cache.Cache) {
-		f := newFixture(t, store, Config{})
+	forEachSetup(t, Config{}, func(t *testing.T, f *fixture) {
 		f.search(at(nantes))
 		f.apply(func(w *index.Writer) {
 			p := proMsg("p3", "s3")
@@ -135,8 +129,7 @@ func TestOptOut(t *testing.T) {
 }
 
 func TestInvalidationElsewhere(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, store cache.Cache) {
-		f := newFixture(t, store, Config{})
+	forEachSetup(t, Config{}, func(t *testing.T, f *fixture) {
 		f.search(at(nantes))
 		lyon := index.Point{Lat: 45.76, Lon: 4.84}
 		f.apply(func(w *index.Writer) {
@@ -145,13 +138,12 @@ func TestInvalidationElsewhere(t *testing.T) {
 			w.PutSlot(slotMsg("lyon", "p9", "lyon", time.Hour))
 		})
 		_, out := f.search(at(nantes))
-		wantOutcome(t, "search after a change 500 km away", out, OutcomeHit)
+		wantOutcome(t, "search after a change 500 km away", out, f.hit)
 	})
 }
 
 func TestInvalidateAll(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, store cache.Cache) {
-		f := newFixture(t, store, Config{})
+	forEachSetup(t, Config{}, func(t *testing.T, f *fixture) {
 		f.search(at(nantes))
 		f.c.InvalidateAll(context.Background())
 		_, out := f.search(at(nantes))
@@ -162,8 +154,7 @@ func TestInvalidateAll(t *testing.T) {
 // TestChangeWhileComputing applies and invalidates a change while a miss is
 // computed from the state before it: the answer stored must not outlive it.
 func TestChangeWhileComputing(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, store cache.Cache) {
-		f := newFixture(t, store, Config{})
+	forEachSetup(t, Config{}, func(t *testing.T, f *fixture) {
 		compute := func(ctx context.Context, req *searchv1.SearchSlotsRequest, at time.Time) (*searchv1.SearchSlotsResponse, error) {
 			res, err := f.ix.Search(ctx, req, at)
 			f.apply(func(w *index.Writer) { w.PutSlot(slotMsg("new", "p2", "s2", 2*time.Hour)) })
@@ -181,8 +172,7 @@ func TestChangeWhileComputing(t *testing.T) {
 }
 
 func TestNotCached(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, store cache.Cache) {
-		f := newFixture(t, store, Config{})
+	forEachSetup(t, Config{}, func(t *testing.T, f *fixture) {
 		doctor := at(nantes)
 		doctor.PatientDoctor = "professionals/p1"
 		for range 2 {
@@ -216,8 +206,7 @@ func (f *flight) waiting(key string) int {
 }
 
 func TestStampede(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, store cache.Cache) {
-		f := newFixture(t, store, Config{})
+	forEachSetup(t, Config{}, func(t *testing.T, f *fixture) {
 		release := make(chan struct{})
 		compute := func(ctx context.Context, req *searchv1.SearchSlotsRequest, at time.Time) (*searchv1.SearchSlotsResponse, error) {
 			f.computes.Add(1)
@@ -261,8 +250,7 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 // TestSlotAfterOptOut checks a slot pushed for an opted-out professional
 // stays out through the cache.
 func TestSlotAfterOptOut(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, store cache.Cache) {
-		f := newFixture(t, store, Config{})
+	forEachSetup(t, Config{}, func(t *testing.T, f *fixture) {
 		f.apply(func(w *index.Writer) {
 			p := proMsg("p1", "s1")
 			p.OptedOut = true
@@ -279,8 +267,7 @@ func TestSlotAfterOptOut(t *testing.T) {
 
 // TestLargeDisc checks the invalidation of an entry tagged with 1° squares.
 func TestLargeDisc(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, store cache.Cache) {
-		f := newFixture(t, store, Config{})
+	forEachSetup(t, Config{}, func(t *testing.T, f *fixture) {
 		wide := at(nantes)
 		wide.RadiusMeters = 60_000
 		res, _ := f.search(wide)
@@ -299,7 +286,7 @@ func TestLargeDisc(t *testing.T) {
 			w.PutSlot(slotMsg("lyon", "p9", "lyon", time.Hour))
 		})
 		_, out = f.search(wide)
-		wantOutcome(t, "after a change 500 km away", out, OutcomeHit)
+		wantOutcome(t, "after a change 500 km away", out, f.hit)
 	})
 }
 

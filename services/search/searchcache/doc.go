@@ -18,4 +18,10 @@
 // are replayed before Redis serves anything again. A call that only runs
 // out of OpTimeout while others succeed is a busy process, not a failing
 // Redis: that one search is computed and the cache stays up (see slow).
+//
+// In front of Redis, each process keeps the answers it computed itself
+// (near): a hit from it costs no round trip, and it still answers while
+// Redis is down. Another replica's answers are not kept there, since one
+// computed from a lagging feed would outlive the invalidation that takes
+// it out of Redis.
 package searchcache

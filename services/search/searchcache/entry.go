@@ -19,24 +19,34 @@ const skew = 10 * time.Second
 // allTag names every entry of a minute, for InvalidateAll.
 const allTag = "all"
 
-// put stores res, the answer to q computed from a read of the index after
-// change since, tagged with the cells it covers. An entry is read only
-// during its minute, so it is kept until the minute is over (and skew),
-// within the TTL; its tags carry the minute too, so that a tag set holds
-// one minute's entries and expires with them instead of growing for as long
-// as its cells are searched and never changed. It returns the encoded
-// entry, whether or not the write succeeded; nil when res is not cacheable
-// (no centre) or does not encode.
-func (c *Cache) put(ctx context.Context, q query, res *searchv1.SearchSlotsResponse, since uint64) []byte {
+// encode returns res as an entry and the cells its answer covers; nil when
+// res is not cacheable (no centre) or does not encode.
+func (c *Cache) encode(ctx context.Context, res *searchv1.SearchSlotsResponse) ([]byte, []index.Cell) {
 	cells, ok := covered(res)
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	b, err := proto.Marshal(res)
 	if err != nil {
 		c.log.WarnContext(ctx, "search cache: encode entry", "error", err)
-		return nil
+		return nil, nil
 	}
+	return b, cells
+}
+
+// ttlOf returns how long the answer to q is kept. An entry is read only
+// during its minute, so it is kept until the minute is over (and skew),
+// within the TTL.
+func (c *Cache) ttlOf(q query) time.Duration {
+	return min(c.ttl, q.at.Add(time.Minute+skew).Sub(q.now))
+}
+
+// put stores b, the entry of the answer to q computed from a read of the
+// index after change since, tagged with the cells it covers. Its tags carry
+// its minute, so that a tag set holds one minute's entries and expires with
+// them instead of growing for as long as its cells are searched and never
+// changed.
+func (c *Cache) put(ctx context.Context, q query, b []byte, cells []index.Cell, since uint64) {
 	minute := minuteOf(q.at)
 	names := cellNames(cells, len(cells) > coarseAbove)
 	tags := make([]string, 0, len(names)+1)
@@ -44,8 +54,7 @@ func (c *Cache) put(ctx context.Context, q query, res *searchv1.SearchSlotsRespo
 		tags = append(tags, tagOf(name, minute))
 	}
 	tags = append(tags, tagOf(allTag, minute))
-	ttl := min(c.ttl, q.at.Add(time.Minute+skew).Sub(q.now))
-	err = c.set(ctx, q.key, b, ttl, tags)
+	err := c.set(ctx, q.key, b, c.ttlOf(q), tags)
 	switch {
 	case err == nil:
 		c.health.ok()
@@ -66,7 +75,20 @@ func (c *Cache) put(ctx context.Context, q query, res *searchv1.SearchSlotsRespo
 			c.deferCells(ctx, cells, false, err)
 		}
 	}
-	return b
+}
+
+// keepNear keeps b, the entry of the answer to q computed after change
+// since, in process, unless a change touched its cells since. The versions
+// are read before that check (see near.snapshot).
+func (c *Cache) keepNear(q query, b []byte, cells []index.Cell, since uint64) {
+	if c.near.max <= 0 {
+		return
+	}
+	vers, epoch := c.near.snapshot(cells)
+	if c.seen.overlaps(since, cells) {
+		return
+	}
+	c.near.put(q.key, &nearEntry{b: b, cells: cells, vers: vers, epoch: epoch, expires: q.now.Add(c.ttlOf(q))}, q.now)
 }
 
 // settle is how long a write that timed out is given to land or die.

@@ -21,6 +21,7 @@ func (c *Cache) Invalidate(ctx context.Context, cells []index.Cell) {
 	}
 	cells = slices.Clone(cells)
 	c.seen.add(cells, false)
+	c.near.bump(cells, false)
 	c.invalidate(ctx, cells, false)
 }
 
@@ -28,6 +29,7 @@ func (c *Cache) Invalidate(ctx context.Context, cells []index.Cell) {
 // territory's radii, or when another index is swapped in.
 func (c *Cache) InvalidateAll(ctx context.Context) {
 	c.seen.add(nil, true)
+	c.near.bump(nil, true)
 	c.invalidate(ctx, nil, true)
 }
 

@@ -31,7 +31,7 @@ func newMetrics(mp metric.MeterProvider) (metrics, error) {
 	var m metrics
 	var err [6]error
 	m.requests, err[0] = meter.Int64Counter("sas.search.cache.requests", metric.WithUnit("{search}"),
-		metric.WithDescription("Searches through the cache, by outcome: hit, miss, bypass (cache failing), skip (not cacheable)."))
+		metric.WithDescription("Searches through the cache, by outcome: hit, near (hit in process), miss, bypass (cache failing), skip (not cacheable)."))
 	m.duration, err[1] = meter.Float64Histogram("sas.search.cache.duration", metric.WithUnit("s"),
 		metric.WithDescription("Time to answer a search through the cache, by outcome."),
 		metric.WithExplicitBucketBoundaries(durationBounds...))
@@ -48,7 +48,7 @@ func newMetrics(mp metric.MeterProvider) (metrics, error) {
 		m.ops[op] = metric.WithAttributeSet(attribute.NewSet(attribute.String("op", op)))
 	}
 	m.outcomes = map[Outcome]metric.MeasurementOption{}
-	for _, o := range []Outcome{OutcomeHit, OutcomeMiss, OutcomeBypass, OutcomeSkip} {
+	for _, o := range []Outcome{OutcomeHit, OutcomeNear, OutcomeMiss, OutcomeBypass, OutcomeSkip} {
 		m.outcomes[o] = metric.WithAttributeSet(attribute.NewSet(attribute.String("outcome", string(o))))
 	}
 	for i, kind := range []string{"cells", "all"} {

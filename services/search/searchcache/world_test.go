@@ -156,6 +156,19 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, store cache.Cache)) {
 	}
 }
 
+// forEachSetup runs fn as a subtest over a fixture of cfg over each
+// backend, and over Redis behind the process's own answers, as sasd runs
+// it (redis+near).
+func forEachSetup(t *testing.T, cfg Config, fn func(t *testing.T, f *fixture)) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { fn(t, newFixture(t, b.open(t), cfg)) })
+	}
+	t.Run("redis+near", func(t *testing.T) {
+		cfg.Near = DefaultNear
+		fn(t, newFixture(t, newRedis(t), cfg))
+	})
+}
+
 const startHint = `start it with: redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no`
 
 // redisURL returns $SAS_TEST_REDIS_URL or the local default.
@@ -208,23 +221,31 @@ type fixture struct {
 	ix       *index.Index
 	c        *Cache
 	computes atomic.Int64
+	hit      Outcome // of a search answered again: OutcomeNear with Config.Near
 }
 
 // newFixture returns a cache over store in front of a new world; cfg's
 // Cache and Now are set, and OpTimeout defaults to seconds: on a loaded
 // machine a GET may take longer than the default, which would make the
 // outcomes the tests expect bypasses (failures are tested with flaky).
+// Near is off unless set: most tests are of the shared cache.
 func newFixture(t testing.TB, store cache.Cache, cfg Config) *fixture {
 	t.Helper()
 	cfg.Cache, cfg.Now = store, func() time.Time { return now }
 	if cfg.OpTimeout == 0 {
 		cfg.OpTimeout = 5 * time.Second
 	}
+	hit := OutcomeHit
+	if cfg.Near > 0 {
+		hit = OutcomeNear
+	} else {
+		cfg.Near = -1
+	}
 	c, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{t: t, ix: newWorld(t), c: c}
+	return &fixture{t: t, ix: newWorld(t), c: c, hit: hit}
 }
 
 // compute is the index's Search, counted.
