@@ -100,9 +100,7 @@ func TestSlotInvalidation(t *testing.T) {
 		f.apply(func(w *index.Writer) { w.PutSlot(slotMsg("new", "p2", "s2", 2*time.Hour)) })
 		res, out := f.search(at(nantes))
 		wantOutcome(t, "search after a new slot", out, OutcomeMiss)
-		if !slotNames(res)["slots/new"] {
-			t.Errorf("new slot missing from %v", slotNames(res))
-		}
+		wantSlot(t, res, "slots/new")
 		f.apply(func(w *index.Writer) { w.DeleteSlot("slots/new") })
 		res, out = f.search(at(nantes))
 		wantOutcome(t, "search after the slot went", out, OutcomeMiss)
@@ -165,9 +163,7 @@ func TestChangeWhileComputing(t *testing.T) {
 		}
 		res, out := f.search(at(nantes))
 		wantOutcome(t, "search after the change", out, OutcomeMiss)
-		if !slotNames(res)["slots/new"] {
-			t.Errorf("new slot missing from %v", slotNames(res))
-		}
+		wantSlot(t, res, "slots/new")
 	})
 }
 
@@ -277,9 +273,7 @@ func TestLargeDisc(t *testing.T) {
 		f.apply(func(w *index.Writer) { w.PutSlot(slotMsg("new", "p6", "s6", 2*time.Hour)) })
 		res, out := f.search(wide)
 		wantOutcome(t, "after a change in the disc", out, OutcomeMiss)
-		if !slotNames(res)["slots/new"] {
-			t.Errorf("new slot missing from %v", slotNames(res))
-		}
+		wantSlot(t, res, "slots/new")
 		f.apply(func(w *index.Writer) {
 			w.PutSite(siteMsg("lyon", index.Point{Lat: 45.76, Lon: 4.84}))
 			w.PutProfessional(proMsg("p9", "lyon"))

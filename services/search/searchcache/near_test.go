@@ -52,14 +52,10 @@ func TestNearWhileDown(t *testing.T) {
 	f.apply(func(w *index.Writer) { w.PutSlot(slotMsg("new", "p2", "s2", 2*time.Hour)) })
 	res, out := f.search(at(nantes))
 	wantOutcome(t, "failing, after a change", out, OutcomeBypass)
-	if !slotNames(res)["slots/new"] {
-		t.Errorf("new slot missing from %v", slotNames(res))
-	}
+	wantSlot(t, res, "slots/new")
 	res, out = f.search(at(nantes))
 	wantOutcome(t, "failing, the answer computed while failing", out, OutcomeNear)
-	if !slotNames(res)["slots/new"] {
-		t.Errorf("new slot missing from %v", slotNames(res))
-	}
+	wantSlot(t, res, "slots/new")
 }
 
 // TestNearExpires checks that an answer kept near expires with its TTL, on

@@ -128,6 +128,14 @@ func slotNames(res *searchv1.SearchSlotsResponse) map[string]bool {
 	return out
 }
 
+// wantSlot fails t unless res shows the slot name.
+func wantSlot(t testing.TB, res *searchv1.SearchSlotsResponse, name string) {
+	t.Helper()
+	if !slotNames(res)[name] {
+		t.Errorf("slot %s missing from %v", name, slotNames(res))
+	}
+}
+
 // professionals returns the professionals of res's results.
 func professionals(res *searchv1.SearchSlotsResponse) map[string]bool {
 	out := map[string]bool{}
