@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -226,4 +227,34 @@ func BenchmarkApply(b *testing.B) {
 		bi.x.PutSlot(bi.s.slot(10_000_000+i%1000, (i%1000)*3))
 		i++
 	}
+}
+
+// BenchmarkCollect measures one full collection of the national read model:
+// its wall time with the machine otherwise idle, and the CPU it takes from
+// searches. Every collection marks the whole model, so this is what a
+// collection costs sasd under load, however often allocations start one.
+func BenchmarkCollect(b *testing.B) {
+	bi := benchSetup(b)
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	var cpu time.Duration
+	for b.Loop() {
+		before := processCPU(b)
+		runtime.GC()
+		cpu += processCPU(b) - before
+	}
+	runtime.KeepAlive(bi)
+	b.ReportMetric(float64(cpu.Microseconds())/1e3/float64(b.N), "cpu-ms/collection")
+	b.ReportMetric(float64(ms.HeapAlloc>>20), "heap-MB")
+	b.ReportMetric(float64(ms.HeapObjects)/1e6, "heap-Mobjects")
+}
+
+// processCPU returns the CPU time the process has used, user and system.
+func processCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
