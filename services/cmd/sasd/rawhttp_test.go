@@ -2,11 +2,16 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"testing"
 )
 
 // rawClient posts to one HTTP/1.1 server over kept connections, one request
@@ -95,4 +100,47 @@ func (conn *rawConn) post(host, path, token string, body []byte) (status int, ms
 		return 0, nil, false, err
 	}
 	return resp.StatusCode, msg, !resp.Close, nil
+}
+
+// TestRawClient checks the load runs' client against net/http's server: the
+// request as sent, an error's first bytes, and one connection kept for
+// successive requests.
+func TestRawClient(t *testing.T) {
+	var conns atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if r.Method != "POST" || r.URL.Path != "/v1/x" || r.Header.Get("Authorization") != "Bearer tok" ||
+			r.Header.Get("Content-Type") != "application/json" || string(body) != `{"a":1}` {
+			http.Error(w, fmt.Sprintf("unexpected request %s %s %q %q", r.Method, r.URL.Path, r.Header, body), http.StatusBadRequest)
+			return
+		}
+		if r.URL.Query().Get("fail") != "" {
+			http.Error(w, strings.Repeat("refused ", 100), http.StatusTooManyRequests)
+			return
+		}
+		w.Write(bytes.Repeat([]byte("x"), 100_000))
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	rc := newRawClient(srv.URL, 4)
+	for range 3 {
+		if status, msg, err := rc.post("/v1/x", "tok", []byte(`{"a":1}`)); err != nil || status != 200 {
+			t.Fatalf("post = %d %q %v", status, msg, err)
+		}
+	}
+	status, msg, err := rc.post("/v1/x?fail=1", "tok", []byte(`{"a":1}`))
+	if err != nil || status != http.StatusTooManyRequests || len(msg) != 120 || !strings.HasPrefix(string(msg), "refused") {
+		t.Fatalf("refused post = %d %q %v", status, msg, err)
+	}
+	if _, _, err := rc.post("/v1/x", "tok", []byte(`{"a":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("%d connections for five requests, want 1", n)
+	}
 }
